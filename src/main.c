@@ -1,0 +1,48 @@
+/*
+ * main.c — command dispatch only.
+ *
+ * `harden CMD ARGS...` runs the command CMD; each lives in src/cli/CMD.c.
+ */
+#include "cli/cli.h"
+
+#include <string.h>
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "scan", cmd_scan, "check the hardening of ELF files, directories and packages" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: harden COMMAND [OPTIONS] [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n`harden COMMAND --help` for a command's options; man harden-COMMAND for details.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_TROUBLE;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		usage(stdout);
+		return EXIT_CLEAN;
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("harden %s\n", HARDEN_VERSION);
+		return EXIT_CLEAN;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	cli_error("'%s' is not a harden command; see 'harden --help'", name);
+	return EXIT_TROUBLE;
+}

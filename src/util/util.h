@@ -1,0 +1,69 @@
+/*
+ * util — small helpers shared by every subsystem.
+ *
+ * Errors: functions that can fail take a `struct herr *` and return -1 after
+ * filling it with a message that names the file, offset or line involved.
+ * Nothing here prints or exits; the cli/ layer decides what to tell the user.
+ * The one exception is memory exhaustion: like git and redis we treat it as
+ * fatal (xmalloc aborts with a message), because no caller can do better.
+ */
+#ifndef HARDEN_UTIL_H
+#define HARDEN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit statuses, grep-like, used by every command. */
+enum { EXIT_CLEAN = 0, EXIT_FINDINGS = 1, EXIT_TROUBLE = 2 };
+
+struct herr {
+	char msg[1024];
+};
+/* Fill err (if non-NULL) and return -1, so callers can `return herr_set(...)`. */
+int herr_set(struct herr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prefix an existing message, e.g. with a file name. */
+int herr_prefix(struct herr *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable array of owned strings, NULL-terminated for execv(). */
+struct strvec {
+	char **v;
+	size_t n, alloc;
+};
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_pushf(struct strvec *sv, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strvec_clear(struct strvec *sv);
+bool strvec_has(const struct strvec *sv, const char *s);
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char *p;
+	size_t len, alloc;
+};
+void buf_add(struct buf *b, const void *data, size_t n);
+void buf_adds(struct buf *b, const char *s);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/* Read a whole file (or "-" for stdin) into b. */
+int read_file(const char *path, struct buf *b, struct herr *err);
+
+bool starts_with(const char *s, const char *prefix);
+bool ends_with(const char *s, const char *suffix);
+
+/* Seconds since the epoch with sub-second precision, monotonic clock. */
+double now_monotonic(void);
+
+#endif

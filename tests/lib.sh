@@ -1,0 +1,38 @@
+# Shared helpers for the shell (CLI) tests: TAP output and scratch space.
+# Each test script sources this, runs its checks, and ends with `done_testing`.
+set -u
+T=0
+FAILED=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/harden-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+ok()    { T=$((T + 1)); echo "ok $T - $*"; }
+notok() { T=$((T + 1)); FAILED=$((FAILED + 1)); echo "not ok $T - $*"; }
+skip()  { echo "# skip: $*"; }
+
+# check DESC CMD...: passes when CMD succeeds.
+check() { d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
+
+# expect_exit CODE DESC CMD...: passes when CMD exits with CODE; output kept in $WORK/out, $WORK/err.
+expect_exit() {
+	want=$1 d=$2; shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	got=$?
+	if [ "$got" = "$want" ]; then ok "$d"; else
+		notok "$d (exit $got, want $want)"
+		sed 's/^/#   err: /' "$WORK/err" | head -5
+	fi
+}
+
+# contains DESC FILE PATTERN: passes when FILE matches the extended regex PATTERN.
+contains() {
+	if grep -Eq -- "$3" "$2"; then ok "$1"; else
+		notok "$1 (no /$3/ in $2)"
+		sed 's/^/#   /' "$2" | head -10
+	fi
+}
+lacks() {
+	if grep -Eq -- "$3" "$2"; then notok "$1 (unexpected /$3/ in $2)"; else ok "$1"; fi
+}
+
+done_testing() { echo "1..$T"; [ "$FAILED" -eq 0 ]; }
