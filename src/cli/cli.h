@@ -16,6 +16,5 @@ int cmd_scan(int argc, char **argv);
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define HARDEN_VERSION "0.1.0"
 
 #endif
