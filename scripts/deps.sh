@@ -4,7 +4,8 @@
 # Usage: scripts/deps.sh [--build-only]
 set -e
 PKGS="gcc make pkg-config binutils libelf-dev libdw-dev libjansson-dev libarchive-dev \
-libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils jq"
+libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils jq \
+gcc-multilib binutils-s390x-linux-gnu"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
