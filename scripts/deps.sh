@@ -3,7 +3,7 @@
 # As root it runs apt-get; otherwise it prints the command to run.
 set -e
 PKGS="gcc make pkg-config binutils libelf-dev libdw-dev libjansson-dev libarchive-dev \
-libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils"
+libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils gpgv gpg xz-utils bzip2"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
