@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "check the hardening of ELF files, directories and packages" },
+	{ "audit", cmd_audit, "audit installed packages against pkgsrc's pkg-vulnerabilities list" },
 };
 
 static void usage(FILE *out)
