@@ -11,6 +11,9 @@
 #include "util/util.h"
 
 int cmd_scan(int argc, char **argv);
+int cmd_cc(int argc, char **argv);
+int cmd_cc_verify(int argc, char **argv);
+int cmd_cc_as_compiler(int argc, char **argv); /* -1 unless argv[0] names a compiler */
 
 /* Print "harden: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
