@@ -22,17 +22,7 @@ int main(int argc, char **argv)
 }
 C
 
-# facts BINARY: one line per property readelf shows, into BINARY.facts
-facts() {
-	{
-		readelf -W -h "$1" | grep -q 'Type: *DYN' && readelf -W -d "$1" | grep -q 'FLAGS_1.*PIE' && echo pie
-		readelf -W -l "$1" | grep -q GNU_RELRO && echo relro
-		readelf -W -d "$1" | grep -Eq 'BIND_NOW|FLAGS.*NOW' && echo bindnow
-		readelf -W --dyn-syms "$1" | grep -q '__stack_chk_fail' && echo canary
-		readelf -W --dyn-syms "$1" | grep -q '_chk@' && echo fortify
-		readelf -W -l "$1" | grep GNU_STACK | grep -q RWE && echo execstack
-	} >"$1.facts"
-}
+. "$TOP/tests/wrap/facts.inc"
 
 expect_exit 0 "harden cc --help" "$HARDEN" cc --help
 contains "usage names --print-flags" "$WORK/out" 'print-flags'
