@@ -74,7 +74,7 @@ check-san:
 	$(MAKE) SAN=1 check
 
 demo:
-	sh scripts/deps.sh
+	sh scripts/deps.sh --build-only
 	$(MAKE) all
 	./harden scan /usr/bin || test $$? -eq 1
 

@@ -19,6 +19,5 @@ int cmd_cc_as_compiler(int argc, char **argv); /* -1 unless argv[0] names a comp
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define HARDEN_VERSION "0.1.0"
 
 #endif
