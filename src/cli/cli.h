@@ -12,6 +12,9 @@
 
 int cmd_scan(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_cc(int argc, char **argv);
+int cmd_cc_verify(int argc, char **argv);
+int cmd_cc_as_compiler(int argc, char **argv); /* -1 unless argv[0] names a compiler */
 
 /* Print "harden: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
