@@ -150,6 +150,15 @@ cc_ok -O2 -g -static -fstack-protector-strong prog.c -o static_g_ssp
 is "static with DWARF: -fno-stack-protector gives no" "$(state static_g_nossp canary)" no
 is "static with DWARF: -fstack-protector-strong gives yes" "$(state static_g_ssp canary)" yes
 
+# --- FORTIFY causes from the DWARF macro table (-g3 records -D options)
+cc_ok -g3 -O0 -D_FORTIFY_SOURCE=2 prog.c -o f_req_o0 2>/dev/null
+cc_ok -g3 -O2 -U_FORTIFY_SOURCE prog.c -o f_none
+cause() { field "$1" '.findings[]|select(.property=="fortify").cause'; }
+contains "fortify: -D_FORTIFY_SOURCE=2 at -O0 is named as requested but at -O0" "$(cause f_req_o0 > c1; echo c1)" "requested but built at -O0"
+contains "fortify: a -g3 build without -D_FORTIFY_SOURCE says so" "$(cause f_none > c2; echo c2)" "without -D_FORTIFY_SOURCE"
+cc_ok -g3 -O2 -D_FORTIFY_SOURCE=3 prog.c -o f3
+is "dwarf: FORTIFY level recovered from the macro table" "$(field f3 '.dwarf.units[0].fortify_source')" 3
+
 # --- stack clash, from DWARF
 cc_ok -O2 -g -fstack-clash-protection prog.c -o clash
 cc_ok -O2 -g -fno-stack-clash-protection prog.c -o noclash
@@ -183,6 +192,19 @@ fi
 libc=$(gcc -print-file-name=libc.so.6)
 is "libc.so.6 is a shared library, not a PIE" "$(field "$libc" .type)" shared-lib
 is "libc.so.6 exporting __*_chk is not counted as fortified" "$(field "$libc" .fortify.fortified_count)" 0
+
+# --- clang, when installed
+if command -v clang >/dev/null; then
+	clang $HARD prog.c -o clang_good 2>/dev/null && clang -O2 -fno-stack-protector -U_FORTIFY_SOURCE -fno-PIE -no-pie prog.c -o clang_bad 2>/dev/null
+	is "clang: hardened build passes" "$(field clang_good '.findings|length')" 0
+	is "clang: canary no with -fno-stack-protector" "$(state clang_bad canary)" no
+	is "clang: fortify no without -D_FORTIFY_SOURCE" "$(state clang_bad fortify)" no
+	is "clang: pie no with -no-pie" "$(state clang_bad pie)" no
+	clang -c -O2 -fcf-protection=full lib.c -o clang_cet.o
+	is "clang: -fcf-protection=full gives IBT" "$(state clang_cet.o ibt)" yes
+else
+	skip "clang not installed"
+fi
 
 # --- 32-bit (gcc -m32) and big-endian (s390x binutils) files
 if echo 'int main(void){return 0;}' | gcc -m32 -x c - -o /dev/null 2>/dev/null; then
