@@ -5,6 +5,7 @@
  * Modes (one per run, chosen by option):
  *   (default)                                      audit packages against the list
  *   --check-list FILE                              read and verify a list only
+ *   --lint LIST, --backports BRANCH, --diff OLD NEW  beyond pkg_admin
  *   --match PATTERN PKGNAME, --compare V1 V2      pkg_admin pmatch-like probes
  *   --match-batch FILE, --compare-batch FILE       the same, one line each
  * Everything that decides anything lives in src/vuln/; this file parses
@@ -16,6 +17,7 @@
 #include <getopt.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +28,9 @@ enum audit_mode {
 	MODE_MATCH_BATCH,
 	MODE_COMPARE_BATCH,
 	MODE_CHECK_LIST,
+	MODE_LINT,
+	MODE_BACKPORTS,
+	MODE_DIFF,
 };
 
 enum audit_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_SARIF };
@@ -41,6 +46,9 @@ struct audit_opts {
 	struct strvec batches;    /* -b, --batch FILE */
 	struct strvec classes;    /* -t CLASS */
 	struct strvec ignores;    /* --ignore URL */
+	const char *tree;         /* --tree SUMMARY (lint) */
+	const char *branch;       /* --backports BRANCH_SUMMARY */
+	const char *trunk;        /* --trunk TRUNK_SUMMARY */
 	bool check_eol, verify_signature, lenient, quiet, naive, timing;
 	int require_checksum;     /* -1: only for the signed form */
 	double max_age_days;
@@ -52,6 +60,9 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: harden audit [OPTIONS] [PKGNAME...]\n"
 		"       harden audit --check-list FILE\n"
+		"       harden audit --lint LIST [--tree SUMMARY]\n"
+		"       harden audit --backports BRANCH_SUMMARY --trunk TRUNK_SUMMARY\n"
+		"       harden audit --diff OLD_LIST NEW_LIST [package sources]\n"
 		"       harden audit --match PATTERN PKGNAME\n"
 		"       harden audit --compare VERSION1 VERSION2\n"
 		"       harden audit --match-batch FILE | --compare-batch FILE   (- = stdin)\n"
@@ -78,6 +89,12 @@ static void usage(FILE *out)
 		"  -e, --eol                 also report end-of-life packages\n"
 		"      --format FMT          text (pkg_admin's lines), json (one object per line), sarif\n"
 		"  -q, --quiet               no note about the list on stderr\n"
+		"Beyond pkg_admin:\n"
+		"      --lint LIST           malformed and suspicious entries, with fixes\n"
+		"      --tree SUMMARY        (lint) the pkg_summary the names must exist in\n"
+		"      --backports BRANCH    vulnerable branch packages and their trunk fixes\n"
+		"      --trunk TRUNK         (backports) the trunk's pkg_summary\n"
+		"      --diff OLD NEW        entries added/changed/removed, packages newly affected\n"
 		"Pattern tools:\n"
 		"  --match            exit 0 if PATTERN matches PKGNAME, 1 if not, 2 if malformed\n"
 		"  --compare          print <, = or > as VERSION1 is older, equal, newer\n"
@@ -188,6 +205,11 @@ enum {
 	OPT_FORMAT,
 	OPT_NAIVE,
 	OPT_TIMING,
+	OPT_LINT,
+	OPT_TREE,
+	OPT_BACKPORTS,
+	OPT_TRUNK,
+	OPT_DIFF,
 };
 
 static const struct option long_options[] = {
@@ -215,6 +237,11 @@ static const struct option long_options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "naive", no_argument, NULL, OPT_NAIVE },   /* undocumented: benchmarks */
 	{ "timing", no_argument, NULL, OPT_TIMING }, /* undocumented: benchmarks */
+	{ "lint", required_argument, NULL, OPT_LINT },
+	{ "tree", required_argument, NULL, OPT_TREE },
+	{ "backports", required_argument, NULL, OPT_BACKPORTS },
+	{ "trunk", required_argument, NULL, OPT_TRUNK },
+	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -269,6 +296,11 @@ static int set_option(struct audit_opts *o, int c, const char *arg)
 	case 'q': o->quiet = true; break;
 	case OPT_NAIVE: o->naive = true; break;
 	case OPT_TIMING: o->timing = true; break;
+	case OPT_LINT: o->mode = MODE_LINT; o->list_path = arg; break;
+	case OPT_TREE: o->tree = arg; break;
+	case OPT_BACKPORTS: o->mode = MODE_BACKPORTS; o->branch = arg; break;
+	case OPT_TRUNK: o->trunk = arg; break;
+	case OPT_DIFF: o->mode = MODE_DIFF; break;
 	default:
 		usage(stderr);
 		return -1;
@@ -515,6 +547,236 @@ out:
 	return status;
 }
 
+static void print_lint(const struct audit_opts *o, const char *path, const struct vuln_lint *lint)
+{
+	for (size_t i = 0; i < lint->n; i++) {
+		const struct vuln_lint_finding *f = &lint->v[i];
+		const char *sev = vuln_lint_severity_name(f->severity);
+		if (o->format == FORMAT_JSON) {
+			json_t *j = json_pack("{s:s,s:I,s:s,s:s,s:s,s:s}", "list", path, "line", (json_int_t)f->line,
+					      "severity", sev, "check", f->check, "message", f->msg, "fix", f->fix);
+			json_dumpf(j, stdout, JSON_COMPACT);
+			fputc('\n', stdout);
+			json_decref(j);
+		} else {
+			printf("%s:%zu: %s: %s: %s\n    fix: %s\n", path, f->line, sev, f->check, f->msg, f->fix);
+		}
+	}
+}
+
+static int run_lint(const struct audit_opts *o)
+{
+	struct vuln_list list = { 0 };
+	struct vuln_pkgset tree = { 0 };
+	struct vuln_lint lint = { 0 };
+	struct herr err;
+	int status = EXIT_TROUBLE;
+	struct vuln_parse_opts po = { .allow_fragment = true,
+				      .require_checksum = o->require_checksum > 0 ? 1 : 0 };
+	if (vuln_list_load(&list, o->list_path, &po, &err) < 0) {
+		cli_error("audit: lint: %s", err.msg);
+		goto out;
+	}
+	if (o->tree && vuln_pkgs_from_summary(&tree, o->tree, &err) < 0) {
+		cli_error("audit: lint: %s", err.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < tree.problems.n; i++)
+		cli_warn("%s", tree.problems.v[i]);
+	vuln_lint_run(&list, o->tree ? &tree : NULL, &lint);
+	print_lint(o, o->list_path, &lint);
+	if (!o->quiet)
+		fprintf(stderr, "%s: %zu entries, %zu errors, %zu warnings, %zu notes\n", o->list_path, list.n,
+			lint.errors, lint.warnings, lint.n - lint.errors - lint.warnings);
+	status = lint.errors || lint.warnings ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+	vuln_lint_free(&lint);
+	vuln_pkgs_free(&tree);
+	vuln_list_free(&list);
+	return status;
+}
+
+static json_t *entries_json(const struct vuln_list *list, const size_t *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct vuln_entry *e = &list->v[v[i]];
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:I}", "pattern", e->pattern, "class", e->class,
+						   "url", e->url, "line", (json_int_t)e->line));
+	}
+	return a;
+}
+
+static void print_backport(const struct audit_opts *o, const struct vuln_list *list, const struct vuln_backport *b)
+{
+	if (o->format == FORMAT_JSON) {
+		json_t *j = json_pack("{s:s?,s:s,s:s?,s:b,s:o,s:o,s:o}", "pkgpath", b->branch->pkgpath, "branch",
+				      b->branch->name, "trunk", b->trunk ? b->trunk->name : NULL, "major_jump",
+				      b->major_jump, "fixes", entries_json(list, b->fixed, b->nfixed), "remaining",
+				      entries_json(list, b->remaining, b->nremaining), "introduced",
+				      entries_json(list, b->introduced, b->nintroduced));
+		json_dumpf(j, stdout, JSON_COMPACT);
+		fputc('\n', stdout);
+		json_decref(j);
+		return;
+	}
+	printf("%-28s %-28s -> %-28s fixes %zu of %zu%s%s\n", b->branch->pkgpath ? b->branch->pkgpath : "?",
+	       b->branch->name, b->trunk ? b->trunk->name : "(not in trunk)", b->nfixed, b->nfixed + b->nremaining,
+	       b->major_jump ? ", MAJOR version jump" : "",
+	       b->trunk && !b->nfixed ? ", trunk is no fix" : "");
+	for (size_t i = 0; i < b->nfixed; i++)
+		printf("    fixed:     %s %s\n", list->v[b->fixed[i]].class, list->v[b->fixed[i]].url);
+	for (size_t i = 0; i < b->nremaining; i++)
+		printf("    remaining: %s %s\n", list->v[b->remaining[i]].class, list->v[b->remaining[i]].url);
+	for (size_t i = 0; i < b->nintroduced; i++)
+		printf("    new in trunk: %s %s\n", list->v[b->introduced[i]].class, list->v[b->introduced[i]].url);
+}
+
+static int load_summary(const char *path, struct vuln_pkgset *set)
+{
+	struct herr err;
+	if (vuln_pkgs_from_summary(set, path, &err) < 0) {
+		cli_error("audit: %s", err.msg);
+		return -1;
+	}
+	for (size_t i = 0; i < set->problems.n; i++)
+		cli_error("audit: %s", set->problems.v[i]);
+	return set->problems.n ? -1 : 0;
+}
+
+static int run_backports(const struct audit_opts *o, const struct vuln_config *cfg)
+{
+	if (!o->trunk) {
+		cli_error("audit: --backports needs --trunk TRUNK_SUMMARY");
+		return EXIT_TROUBLE;
+	}
+	char *path = o->list_path ? xstrdup(o->list_path) : default_list_path(cfg);
+	struct vuln_list list = { 0 };
+	struct vuln_pkgset branch = { 0 }, trunk = { 0 };
+	struct vuln_backports bps = { 0 };
+	int status = EXIT_TROUBLE;
+	if (load_list(o, cfg, path, &list, false) < 0)
+		goto out;
+	check_staleness(&list, o->max_age_days);
+	bool trouble = load_summary(o->branch, &branch) < 0;
+	trouble |= load_summary(o->trunk, &trunk) < 0;
+	struct vuln_audit_opts ao = { .class_globs = &o->classes, .ignore_urls = &cfg->ignore_urls };
+	vuln_backports(&list, &branch, &trunk, &ao, &bps);
+	for (size_t i = 0; i < bps.n; i++)
+		print_backport(o, &list, &bps.v[i]);
+	status = trouble ? EXIT_TROUBLE : bps.n ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+	vuln_backports_free(&bps);
+	vuln_pkgs_free(&branch);
+	vuln_pkgs_free(&trunk);
+	vuln_list_free(&list);
+	free(path);
+	return status;
+}
+
+static void print_entry_change(char tag, const struct vuln_entry *e)
+{
+	printf("%c %zu: %s %s %s\n", tag, e->line, e->pattern, e->class, e->url);
+}
+
+static void print_diff(const struct vuln_list *old, const struct vuln_list *new, const struct vuln_diff *d)
+{
+	printf("%s -> %s: %zu added, %zu changed, %zu removed\n", old->revision ? old->revision : old->path,
+	       new->revision ? new->revision : new->path, d->nadded, d->nchanged, d->nremoved);
+	for (size_t i = 0; i < d->nadded; i++)
+		print_entry_change('+', &new->v[d->added[i]]);
+	for (size_t i = 0; i < d->nchanged; i++) {
+		print_entry_change('<', &old->v[d->changed[i].old_entry]);
+		print_entry_change('>', &new->v[d->changed[i].new_entry]);
+	}
+	for (size_t i = 0; i < d->nremoved; i++)
+		print_entry_change('-', &old->v[d->removed[i]]);
+}
+
+/* "pkg\tclass\turl" for every finding: a corrected pattern that still
+ * catches the package is the same finding. */
+static void finding_keys(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
+			 const struct vuln_audit_opts *ao, struct strvec *keys)
+{
+	struct vuln_index ix;
+	struct vuln_findings fs = { 0 };
+	vuln_index_build(&ix, list);
+	vuln_audit(list, &ix, pkgs, ao, &fs);
+	for (size_t i = 0; i < fs.n; i++) {
+		const struct vuln_entry *e = &list->v[fs.v[i].entry];
+		strvec_pushf(keys, "%s\t%s\t%s", pkgs->v[fs.v[i].pkg].name, e->class, e->url);
+	}
+	vuln_findings_free(&fs);
+	vuln_index_free(&ix);
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Print the keys of a that b lacks; returns how many. */
+static size_t print_missing(const char *what, struct strvec *a, struct strvec *b)
+{
+	size_t n = 0;
+	if (a->n)
+		qsort(a->v, a->n, sizeof(char *), strp_cmp);
+	if (b->n)
+		qsort(b->v, b->n, sizeof(char *), strp_cmp);
+	for (size_t i = 0; i < a->n; i++) {
+		if (b->n && bsearch(&a->v[i], b->v, b->n, sizeof(char *), strp_cmp))
+			continue;
+		if (i > 0 && !strcmp(a->v[i], a->v[i - 1]))
+			continue; /* two entries, same advisory */
+		char *f[3], *p = a->v[i];
+		for (int k = 0; k < 3; k++)
+			f[k] = strsep(&p, "\t");
+		printf("Package %s is %s: %s vulnerability, see %s\n", f[0], what, f[1], f[2]);
+		n++;
+	}
+	return n;
+}
+
+static int run_diff(const struct audit_opts *o, const struct vuln_config *cfg, char **args, int nargs)
+{
+	if (nargs < 2) {
+		cli_error("audit: --diff takes OLD_LIST NEW_LIST");
+		return EXIT_TROUBLE;
+	}
+	struct vuln_list old = { 0 }, new = { 0 };
+	struct vuln_pkgset pkgs = { 0 };
+	struct vuln_diff d = { 0 };
+	struct strvec before = { 0 }, after = { 0 };
+	int status = EXIT_TROUBLE;
+	if (load_list(o, cfg, args[0], &old, false) < 0 || load_list(o, cfg, args[1], &new, false) < 0)
+		goto out;
+	vuln_diff(&old, &new, &d);
+	print_diff(&old, &new, &d);
+	bool explicit = nargs > 2 || o->batches.n || o->summaries.n || o->pkgdb;
+	if (!explicit && access(cfg->pkg_dbdir, F_OK) != 0) {
+		if (!o->quiet)
+			fprintf(stderr, "harden: no package database at %s: no packages to check\n", cfg->pkg_dbdir);
+		status = EXIT_CLEAN;
+		goto out;
+	}
+	bool trouble = gather_packages(o, cfg, args + 2, nargs - 2, &pkgs) < 0;
+	struct vuln_audit_opts ao = { .class_globs = &o->classes, .ignore_urls = &cfg->ignore_urls,
+				      .check_eol = cfg->check_eol };
+	finding_keys(&old, &pkgs, &ao, &before);
+	finding_keys(&new, &pkgs, &ao, &after);
+	size_t newly = print_missing("newly affected", &after, &before);
+	print_missing("no longer affected", &before, &after);
+	status = trouble ? EXIT_TROUBLE : newly ? EXIT_FINDINGS : EXIT_CLEAN;
+out:
+	strvec_clear(&before);
+	strvec_clear(&after);
+	vuln_diff_free(&d);
+	vuln_pkgs_free(&pkgs);
+	vuln_list_free(&old);
+	vuln_list_free(&new);
+	return status;
+}
+
 static int run_mode(struct audit_opts *o, char **args, int nargs)
 {
 	switch (o->mode) {
@@ -532,6 +794,8 @@ static int run_mode(struct audit_opts *o, char **args, int nargs)
 	case MODE_MATCH_BATCH:
 	case MODE_COMPARE_BATCH:
 		return run_batch(o->batch_input, o->mode == MODE_MATCH_BATCH);
+	case MODE_LINT:
+		return run_lint(o);
 	default:
 		break;
 	}
@@ -540,6 +804,10 @@ static int run_mode(struct audit_opts *o, char **args, int nargs)
 	if (load_config(o, &cfg) == 0) {
 		if (o->mode == MODE_CHECK_LIST)
 			status = run_check_list(o, &cfg);
+		else if (o->mode == MODE_BACKPORTS)
+			status = run_backports(o, &cfg);
+		else if (o->mode == MODE_DIFF)
+			status = run_diff(o, &cfg, args, nargs);
 		else
 			status = run_audit(o, &cfg, args, nargs);
 	}

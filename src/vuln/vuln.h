@@ -245,4 +245,64 @@ json_t *vuln_finding_json(const struct vuln_list *list, const struct vuln_pkgset
 json_t *vuln_findings_sarif(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
 			    const struct vuln_findings *fs, const char *tool_version);
 
+/* ---- lint.c: entries that do not mean what they say ---------------------- */
+
+enum vuln_lint_severity { LINT_ERROR, LINT_WARNING, LINT_NOTE };
+
+struct vuln_lint_finding {
+	size_t line;
+	enum vuln_lint_severity severity;
+	const char *check; /* "not-a-range", "unknown-package", ... */
+	char *msg, *fix;
+};
+
+struct vuln_lint {
+	struct vuln_lint_finding *v;
+	size_t n, alloc;
+	size_t errors, warnings;
+};
+
+/* Lint a list parsed with allow_fragment (its problems included); tree, if
+ * non-NULL, is the package collection the names are checked against. */
+void vuln_lint_run(const struct vuln_list *list, const struct vuln_pkgset *tree, struct vuln_lint *out);
+const char *vuln_lint_severity_name(enum vuln_lint_severity s);
+void vuln_lint_free(struct vuln_lint *l);
+
+/* ---- backports.c: what a branch could take from trunk -------------------- */
+
+struct vuln_backport {
+	const struct vuln_pkg *branch, *trunk; /* trunk NULL: no package at that PKGPATH */
+	size_t *fixed, nfixed;                 /* entries the trunk version no longer matches */
+	size_t *remaining, nremaining;         /* entries it still matches */
+	size_t *introduced, nintroduced;       /* entries only the trunk version matches */
+	bool major_jump;                       /* the first version number changes */
+};
+
+struct vuln_backports {
+	struct vuln_backport *v;
+	size_t n;
+};
+
+/* One record per vulnerable branch package, in branch order. */
+void vuln_backports(const struct vuln_list *list, const struct vuln_pkgset *branch,
+		    const struct vuln_pkgset *trunk, const struct vuln_audit_opts *o,
+		    struct vuln_backports *out);
+void vuln_backports_free(struct vuln_backports *b);
+
+/* ---- diff.c: two revisions of the list ----------------------------------- */
+
+struct vuln_change {
+	size_t old_entry, new_entry;
+};
+
+struct vuln_diff {
+	size_t *added, nadded;     /* entries of the new list */
+	size_t *removed, nremoved; /* entries of the old list */
+	struct vuln_change *changed;
+	size_t nchanged;
+};
+
+void vuln_diff(const struct vuln_list *old, const struct vuln_list *new, struct vuln_diff *d);
+void vuln_diff_free(struct vuln_diff *d);
+
 #endif
