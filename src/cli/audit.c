@@ -478,6 +478,24 @@ static int gather_packages(const struct audit_opts *o, const struct vuln_config 
 	return rc < 0 || set->problems.n ? -1 : 0;
 }
 
+/* pkg_admin's line, written piecewise: a big audit prints many thousands. */
+static void print_finding_line(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
+			       const struct vuln_finding *f)
+{
+	const struct vuln_entry *e = &list->v[f->entry];
+	fputs_unlocked("Package ", stdout);
+	fputs_unlocked(pkgs->v[f->pkg].name, stdout);
+	if (f->eol) {
+		fputs_unlocked(" has reached end-of-life (eol), see " VULN_EOL_BASE "/eol-packages\n", stdout);
+		return;
+	}
+	fputs_unlocked(" has a ", stdout);
+	fputs_unlocked(e->class, stdout);
+	fputs_unlocked(" vulnerability, see ", stdout);
+	fputs_unlocked(e->url, stdout);
+	putc_unlocked('\n', stdout);
+}
+
 static void print_findings(const struct audit_opts *o, const struct vuln_list *list,
 			   const struct vuln_pkgset *pkgs, const struct vuln_findings *fs)
 {
@@ -495,9 +513,7 @@ static void print_findings(const struct audit_opts *o, const struct vuln_list *l
 			fputc('\n', stdout);
 			json_decref(j);
 		} else {
-			char *line = vuln_finding_text(list, pkgs, &fs->v[i]);
-			puts(line);
-			free(line);
+			print_finding_line(list, pkgs, &fs->v[i]);
 		}
 	}
 }

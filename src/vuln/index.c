@@ -25,6 +25,7 @@
  */
 #include "vuln/vuln.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,7 @@ struct index_item {
 	uint32_t keylen, entry, leaf;
 	/* relational shortcut: lo (and hi) are bound ids, -1 when absent */
 	bool relational;
+	bool any_version; /* "NAME-[0-9]*": NAME- then a digit */
 	enum dewey_op lo_op, hi_op;
 	int32_t lo, hi;
 };
@@ -41,6 +43,7 @@ struct index_item {
 struct index_bound {
 	const char *s;
 	uint32_t len;
+	struct dewey_version parsed;
 };
 
 /* A distinct leaf: items[first .. first+count) are the entries sharing it. */
@@ -102,7 +105,8 @@ static int32_t intern_bound(struct vuln_index *ix, const char *s, size_t len)
 				ix->bounds_alloc = ix->bounds_alloc ? 2 * ix->bounds_alloc : 256;
 				ix->bounds = xrealloc(ix->bounds, ix->bounds_alloc * sizeof(*ix->bounds));
 			}
-			ix->bounds[ix->nbounds] = (struct index_bound){ s, (uint32_t)len };
+			ix->bounds[ix->nbounds] = (struct index_bound){ s, (uint32_t)len, { 0 } };
+			dewey_parse(s, len, &ix->bounds[ix->nbounds].parsed);
 			ix->bslots[i] = (int32_t)ix->nbounds;
 			return (int32_t)ix->nbounds++;
 		}
@@ -120,6 +124,9 @@ static void compile_leaf(struct vuln_index *ix, struct index_item *it)
 	const char *leaf = it->key;
 	const char *sep = leaf + it->keylen;
 	it->relational = false;
+	/* fnmatch("NAME-[0-9]*", pkg) holds exactly when pkg is NAME- and a
+	 * digit, then anything (the PATTERN-[0-9]* retry adds nothing here) */
+	it->any_version = it->keylen >= 2 && sep[-1] == '-' && !strcmp(sep, "[0-9]*");
 	if (*sep != '<' && *sep != '>')
 		return;
 	int n = dewey_parse_op(sep, &it->lo_op);
@@ -253,41 +260,43 @@ static void push_match(struct vuln_matches *m, size_t entry)
 	m->v[m->n++] = entry;
 }
 
-/* The package version against bound id, compared at most once per package. */
-static int bound_cmp(struct vuln_index *ix, const char *version, size_t vlen, int32_t id)
+/* The package version (parsed once per package into ix->version) against
+ * bound id, compared at most once per package. */
+static int bound_cmp(struct vuln_index *ix, int32_t id)
 {
 	if (ix->memo_stamp[id] != ix->seq) {
 		ix->memo_stamp[id] = ix->seq;
-		ix->memo[id] = (signed char)dewey_cmp_n(version, vlen, ix->bounds[id].s, ix->bounds[id].len);
+		ix->memo[id] = (signed char)dewey_cmp_parsed(&ix->version, &ix->bounds[id].parsed);
 	}
 	return ix->memo[id];
 }
 
-static bool relational_match(struct vuln_index *ix, const struct index_item *it, const char *version,
-			     size_t vlen)
+static bool relational_match(struct vuln_index *ix, const struct index_item *it)
 {
-	if (it->hi >= 0 && !dewey_test(bound_cmp(ix, version, vlen, it->hi), it->hi_op))
+	if (it->hi >= 0 && !dewey_test(bound_cmp(ix, it->hi), it->hi_op))
 		return false;
-	return dewey_test(bound_cmp(ix, version, vlen, it->lo), it->lo_op);
+	return dewey_test(bound_cmp(ix, it->lo), it->lo_op);
 }
 
 /* Does the leaf of item it match the package (split at base_len)? */
 static bool leaf_matches(struct vuln_index *ix, const struct index_item *it, const char *pkg,
-			 size_t base_len, const char *version, size_t vlen)
+			 size_t base_len)
 {
 	if (it->relational)
-		return it->keylen == base_len && relational_match(ix, it, version, vlen);
+		return it->keylen == base_len && relational_match(ix, it);
+	if (it->any_version)
+		return isdigit((unsigned char)pkg[it->keylen]);
 	return pattern_match(ix->list->v[it->entry].leaves.v[it->leaf], pkg) == 1;
 }
 
 /* Try the leaves of one slot on pkg, adding the entries of those that match. */
 static void try_slot(struct vuln_index *ix, const struct index_slot *s, const char *pkg, size_t base_len,
-		     const char *version, size_t vlen, struct vuln_matches *out)
+		     struct vuln_matches *out)
 {
 	for (uint32_t l = 0; l < s->count; l++) {
 		const struct index_leaf *leaf = &ix->leaves[s->first + l];
 		const struct index_item *it = &ix->items[leaf->first];
-		if (!leaf_matches(ix, it, pkg, base_len, version, vlen))
+		if (!leaf_matches(ix, it, pkg, base_len))
 			continue;
 		for (uint32_t i = 0; i < leaf->count; i++, it++) {
 			if (ix->stamp[it->entry] == ix->seq)
@@ -307,13 +316,13 @@ void vuln_index_match(struct vuln_index *ix, const char *pkg, struct vuln_matche
 	/* no '-': no base name, so no relational leaf can match (keylen <= len) */
 	size_t base_len = dash ? (size_t)(dash - pkg) : len + 1;
 	const char *version = dash ? dash + 1 : "";
-	size_t vlen = dash ? len - base_len - 1 : 0;
+	dewey_parse(version, dash ? len - base_len - 1 : 0, &ix->version);
 	uint64_t h = FNV_OFFSET;
 	for (size_t k = 0; k <= len && k <= ix->maxlen; k++) {
 		if (ix->has_len[k]) {
 			const struct index_slot *s = lookup(ix, h, pkg, k);
 			if (s)
-				try_slot(ix, s, pkg, base_len, version, vlen, out);
+				try_slot(ix, s, pkg, base_len, out);
 		}
 		if (k < len)
 			h = fnv_step(h, (unsigned char)pkg[k]);
@@ -336,7 +345,10 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->leaves);
 	free(ix->has_len);
 	free(ix->stamp);
+	for (size_t i = 0; i < ix->nbounds; i++)
+		dewey_version_free(&ix->bounds[i].parsed);
 	free(ix->bounds);
+	dewey_version_free(&ix->version);
 	free(ix->bslots);
 	free(ix->memo);
 	free(ix->memo_stamp);

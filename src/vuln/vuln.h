@@ -26,6 +26,21 @@ int dewey_cmp_n(const char *a, size_t alen, const char *b, size_t blen);
 int dewey_parse_op(const char *s, enum dewey_op *op);
 bool dewey_test(int cmp, enum dewey_op op);
 
+/* A version split into components once, for comparing many times. */
+struct dewey_component {
+	long long small;    /* modifiers, letters, numbers up to 18 digits */
+	const char *digits; /* longer numbers: their significant digits */
+	size_t ndigits;
+};
+struct dewey_version {
+	struct dewey_component *c, nb; /* components; the nbN revision */
+	size_t n, alloc;
+};
+/* Parse s[0..len) into v (reusing its storage); v points into s. */
+void dewey_parse(const char *s, size_t len, struct dewey_version *v);
+int dewey_cmp_parsed(const struct dewey_version *a, const struct dewey_version *b);
+void dewey_version_free(struct dewey_version *v);
+
 /* ---- pattern.c: the package pattern language ---------------------------- */
 
 #define PATTERN_MAX_ALTERNATIVES 4096
@@ -149,6 +164,7 @@ struct vuln_index {
 	size_t nbounds, bounds_alloc;
 	int32_t *bslots;        /* hash of bounds, -1 = empty */
 	size_t nbslots;
+	struct dewey_version version; /* the current package's version, parsed */
 	signed char *memo;      /* the current package's version vs each bound */
 	uint32_t *memo_stamp;
 };
