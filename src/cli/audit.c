@@ -44,6 +44,7 @@ struct audit_opts {
 	const char *keyring;      /* --keyring FILE */
 	struct strvec summaries;  /* --summary FILE */
 	struct strvec batches;    /* -b, --batch FILE */
+	struct strvec archives;   /* -P, --packages FILE|DIR */
 	struct strvec classes;    /* -t CLASS */
 	struct strvec ignores;    /* --ignore URL */
 	const char *tree;         /* --tree SUMMARY (lint) */
@@ -71,6 +72,7 @@ static void usage(FILE *out)
 		"  -K, --pkgdb DIR           installed-package database\n"
 		"      --summary FILE        packages of a pkg_summary(5) file (plain or compressed)\n"
 		"  -b, --batch FILE          package names, one per line (- = stdin)\n"
+		"  -P, --packages PATH       binary packages (.tgz...) or a directory of them\n"
 		"  PKGNAME...                these package names\n"
 		"The list and its checks:\n"
 		"      --vulnerabilities F   the list (default $PKGVULNDIR/pkg-vulnerabilities)\n"
@@ -224,6 +226,7 @@ static const struct option long_options[] = {
 	{ "pkgdb", required_argument, NULL, 'K' },
 	{ "summary", required_argument, NULL, OPT_SUMMARY },
 	{ "batch", required_argument, NULL, 'b' },
+	{ "packages", required_argument, NULL, 'P' },
 	{ "verify-signature", no_argument, NULL, 's' },
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "require-checksum", no_argument, NULL, OPT_REQUIRE_CHECKSUM },
@@ -272,6 +275,7 @@ static int set_option(struct audit_opts *o, int c, const char *arg)
 	case 'K': o->pkgdb = arg; break;
 	case OPT_SUMMARY: strvec_push(&o->summaries, arg); break;
 	case 'b': strvec_push(&o->batches, arg); break;
+	case 'P': strvec_push(&o->archives, arg); break;
 	case 's': o->verify_signature = true; break;
 	case OPT_KEYRING: o->keyring = arg; break;
 	case OPT_REQUIRE_CHECKSUM: o->require_checksum = 1; break;
@@ -313,7 +317,7 @@ static int parse_options(int argc, char **argv, struct audit_opts *o)
 {
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hK:b:st:eq", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hK:b:P:st:eq", long_options, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 1;
@@ -328,6 +332,7 @@ static void free_options(struct audit_opts *o)
 {
 	strvec_clear(&o->summaries);
 	strvec_clear(&o->batches);
+	strvec_clear(&o->archives);
 	strvec_clear(&o->classes);
 	strvec_clear(&o->ignores);
 }
@@ -470,7 +475,10 @@ static int gather_packages(const struct audit_opts *o, const struct vuln_config 
 	for (size_t i = 0; i < o->summaries.n; i++)
 		if (vuln_pkgs_from_summary(set, o->summaries.v[i], &err) < 0)
 			cli_error("audit: %s", err.msg), rc = -1;
-	if (nargs == 0 && o->batches.n == 0 && o->summaries.n == 0)
+	for (size_t i = 0; i < o->archives.n; i++)
+		if (vuln_pkgs_from_archives(set, o->archives.v[i], &err) < 0)
+			cli_error("audit: %s", err.msg), rc = -1;
+	if (nargs == 0 && o->batches.n == 0 && o->summaries.n == 0 && o->archives.n == 0)
 		if (vuln_pkgs_from_pkgdb(set, cfg->pkg_dbdir, &err) < 0)
 			cli_error("audit: %s", err.msg), rc = -1;
 	for (size_t i = 0; i < set->problems.n; i++)
@@ -768,7 +776,7 @@ static int run_diff(const struct audit_opts *o, const struct vuln_config *cfg, c
 		goto out;
 	vuln_diff(&old, &new, &d);
 	print_diff(&old, &new, &d);
-	bool explicit = nargs > 2 || o->batches.n || o->summaries.n || o->pkgdb;
+	bool explicit = nargs > 2 || o->batches.n || o->summaries.n || o->archives.n || o->pkgdb;
 	if (!explicit && access(cfg->pkg_dbdir, F_OK) != 0) {
 		if (!o->quiet)
 			fprintf(stderr, "harden: no package database at %s: no packages to check\n", cfg->pkg_dbdir);

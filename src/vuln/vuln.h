@@ -203,8 +203,12 @@ void vuln_pkgs_add_arg(struct vuln_pkgset *set, const char *name);
 int vuln_pkgs_from_pkgdb(struct vuln_pkgset *set, const char *dir, struct herr *err);
 /* PKGNAME (and PKGPATH) of every record of a pkg_summary(5) file. */
 int vuln_pkgs_from_summary(struct vuln_pkgset *set, const char *path, struct herr *err);
+/* The same from text (modified in place); where names it in problems. */
+void vuln_pkgs_parse_summary(struct vuln_pkgset *set, char *text, size_t len, const char *where);
 /* One package name per line ("-" = stdin); blank and # lines skipped. */
 int vuln_pkgs_from_names(struct vuln_pkgset *set, const char *path, struct herr *err);
+/* Binary packages: one archive, or every package file of a directory. */
+int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct herr *err);
 void vuln_pkgs_free(struct vuln_pkgset *set);
 
 /* ---- config.c: pkg_install.conf and the environment ---------------------- */

@@ -67,6 +67,22 @@ printf 'PKGPATH=shells/zsh\n\n' >"$WORK/bad_summary"
 expect_exit 2 "a pkg_summary record without PKGNAME: exit 2" A --summary "$WORK/bad_summary"
 contains "...with its line" "$WORK/err" 'bad_summary:1: pkg_summary record without PKGNAME'
 
+# Binary packages and a repository: identity from +CONTENTS, not the file name.
+mkdir -p "$WORK/repo" "$WORK/pkg/bin"
+( cd "$WORK/pkg" &&
+  printf '@comment $NetBSD$\n@name openssl-0.9.8q\n@cwd /usr/pkg\nbin/openssl\n' >+CONTENTS &&
+  printf 'PKGPATH=security/openssl\nOPSYS=NetBSD\n' >+BUILD_INFO && echo x >bin/openssl &&
+  tar czf "$WORK/repo/renamed-9.9.tgz" +CONTENTS +BUILD_INFO bin &&
+  sed -i 's/openssl-0.9.8q/zsh-4.3.11/' +CONTENTS && tar cJf "$WORK/repo/zsh-4.3.11.txz" +CONTENTS bin )
+expect_exit 1 "-P a repository directory" A -P "$WORK/repo" --format json
+contains "...the package named by @name, with its PKGPATH" "$WORK/out" '"package": ?"openssl-0\.9\.8q".*"pkgpath": ?"security/openssl"'
+lacks "...not by its file name" "$WORK/out" 'renamed'
+expect_exit 0 "-P one clean xz package" A -P "$WORK/repo/zsh-4.3.11.txz"
+echo junk >"$WORK/repo/broken.tgz"
+expect_exit 2 "-P a repository with a broken package: exit 2" A -P "$WORK/repo"
+contains "...the broken one named" "$WORK/err" 'broken\.tgz'
+contains "...the others still audited" "$WORK/out" 'openssl-0\.9\.8q has a'
+
 # Filters: -t (exact and fnmatch), --ignore, IGNORE_URL.
 expect_exit 1 "-t exact class" A -t denial-of-service openssl-0.9.8q perl-5.12.2nb1
 lacks "...other classes dropped" "$WORK/out" 'remote-security-bypass'

@@ -112,6 +112,9 @@ else
 		"$H" audit --check-list "$L" --verify-signature --keyring "$WORK/keyring.gpg"
 	expect_exit 2 "an unsigned list cannot be signature-checked" \
 		"$H" audit --check-list "$WORK/intree" -s --keyring "$WORK/keyring.gpg"
+	printf 'GPG_KEYRING_PKGVULN=%s\n' "$WORK/keyring.gpg" >"$WORK/pkg_install.conf"
+	expect_exit 0 "the keyring named by GPG_KEYRING_PKGVULN in pkg_install.conf" \
+		"$H" audit --check-list "$WORK/signed" -s --config "$WORK/pkg_install.conf"
 	expect_exit 2 "no keyring is an error" "$H" audit --check-list "$WORK/signed" -s --keyring "$WORK/nokeyring"
 	gpgconf --kill gpg-agent 2>/dev/null
 fi
