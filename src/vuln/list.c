@@ -211,7 +211,13 @@ static int parse_line(struct vuln_list *l, enum section *sec, char *line, size_t
 		*sec = BODY;
 	}
 	if (line_starts(line, len, "-----BEGIN PGP SIGNATURE") || line_starts(line, len, "Version:")) {
-		*sec = SIGNATURE;
+		/* where pkg_install stops; in an unsigned list it would silently
+		 * drop every entry after it, so there it is a malformed line */
+		if (l->pgp_signed) {
+			*sec = SIGNATURE;
+			return 0;
+		}
+		add_problem(l, lineno, "'%.24s' in a list that is not PGP-signed", line);
 		return 0;
 	}
 	if (line_starts(line, len, "#CHECKSUM"))

@@ -68,6 +68,10 @@ contains "...and says it has no checksum" "$WORK/out" 'no checksum'
 expect_exit 2 "--require-checksum refuses it" "$H" audit --check-list "$WORK/intree" --require-checksum
 expect_exit 2 "the bare 2024 tail (no header) is no list" "$H" audit --check-list "$DATA/pkg-vulnerabilities-2024-tail.txt"
 
+{ intree; printf 'Version: 1\nfoo<1\tdenial-of-service\thttp://x/\n'; } >"$WORK/version"
+expect_exit 2 "a signature line in an unsigned list does not end it silently" "$H" audit --check-list "$WORK/version"
+contains "...reported with its line" "$WORK/err" "version:$(( $(intree | wc -l) + 1 )): 'Version: 1' in a list that is not PGP-signed"
+
 # Malformed entries: refused with line numbers, unless --lenient.
 { intree; printf 'foo<1.0\tdenial-of-service\n'; printf 'py{27,31-bar<2\tdenial-of-service\thttp://x/\n'; } >"$WORK/bad"
 n=$(wc -l <"$WORK/bad")
