@@ -14,14 +14,18 @@
  * at lengths some prefix has). The candidates then go through the real
  * matcher, so the result is exactly the naive loop's.
  *
- * The common case gets a shortcut that gives the same answer: a relational
- * leaf ("name<1.2", "name>=1<2") whose name is its whole literal prefix is
- * compiled once — operators parsed, bounds interned — and matches when the
- * package's base name is exactly that prefix and the version comparisons
- * hold. A package's version is compared with each distinct bound at most
- * once (memoised per package): lists repeat bounds a great deal (one entry
- * per CVE, the same range each time). Every other leaf goes through
- * pattern_match().
+ * Shortcuts that give the same answers, because they decide most leaves:
+ *   - a relational leaf ("name<1.2", "name>=1<2") whose name is its whole
+ *     literal prefix is compiled once (operators parsed, bounds interned and
+ *     parsed) and matches when the package's base name is exactly that
+ *     prefix and the version comparisons hold;
+ *   - "NAME-[0-9]*" matches when NAME- is followed by a digit;
+ *   - identical leaves (lists repeat themselves: one entry per CVE, the
+ *     same range each time) are evaluated once per package for all their
+ *     entries, and the package's version is parsed once and compared with
+ *     each distinct bound at most once.
+ * Every other leaf goes through pattern_match(). tests/vuln/test_index.c and
+ * the fuzz target check the index against the naive loop.
  */
 #include "vuln/vuln.h"
 
