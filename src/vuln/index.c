@@ -34,7 +34,7 @@
 #include <string.h>
 
 struct index_item {
-	uint64_t hash;
+	uint64_t hash, leaf_hash; /* of the literal prefix; of the whole leaf */
 	const char *key;
 	uint32_t keylen, entry, leaf;
 	/* relational shortcut: lo (and hi) are bound ids, -1 when absent */
@@ -85,11 +85,14 @@ static int item_cmp(const void *a, const void *b)
 		return x->hash < y->hash ? -1 : 1;
 	if (x->keylen != y->keylen)
 		return x->keylen < y->keylen ? -1 : 1;
+	/* equal keys together even if two keys' hashes collide */
 	int c = memcmp(x->key, y->key, x->keylen);
 	if (c)
 		return c;
+	if (x->leaf_hash != y->leaf_hash)
+		return x->leaf_hash < y->leaf_hash ? -1 : 1;
 	/* the same leaf text together: it is evaluated once for all its entries */
-	c = strcmp(x->key + x->keylen, y->key + y->keylen);
+	c = strcmp(x->key, y->key);
 	if (c)
 		return c;
 	if (x->entry != y->entry)
@@ -183,7 +186,8 @@ void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 			size_t len = pattern_literal_prefix(leaf);
 			struct index_item *it = &ix->items[ix->nitems++];
 			*it = (struct index_item){
-				.hash = fnv(leaf, len), .key = leaf, .keylen = (uint32_t)len,
+				.hash = fnv(leaf, len), .leaf_hash = fnv(leaf, strlen(leaf)),
+				.key = leaf, .keylen = (uint32_t)len,
 				.entry = (uint32_t)i, .leaf = (uint32_t)j,
 			};
 			compile_leaf(ix, it);

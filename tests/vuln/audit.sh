@@ -112,6 +112,12 @@ contains "...and described" "$WORK/err" 'revision 1\.3823'
 expect_exit 1 "--max-age 0 silences it" "$HARDEN" audit --vulnerabilities "$L" --max-age 0 -q perl-5.12.2nb1
 lacks "...no warning" "$WORK/err" 'days old'
 
+# Usage.
+expect_exit 0 "--help: usage on stdout, exit 0" "$HARDEN" audit --help
+contains "...the synopsis" "$WORK/out" '^usage: harden audit'
+expect_exit 2 "an unknown option: exit 2" "$HARDEN" audit --no-such-option
+expect_exit 2 "--max-age wants a number" "$HARDEN" audit --max-age soon
+
 # The index must give exactly what trying every pattern gives.
 awk -v n=3000 -f "$TOP/tests/vuln/genpkgs.awk" "$L" >"$WORK/names"
 A -b "$WORK/names" >"$WORK/fast" 2>/dev/null
