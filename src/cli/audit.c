@@ -573,6 +573,13 @@ out:
 
 static void print_lint(const struct audit_opts *o, const char *path, const struct vuln_lint *lint)
 {
+	if (o->format == FORMAT_SARIF) {
+		json_t *doc = vuln_lint_sarif(path, lint, HARDEN_VERSION);
+		json_dumpf(doc, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		json_decref(doc);
+		return;
+	}
 	for (size_t i = 0; i < lint->n; i++) {
 		const struct vuln_lint_finding *f = &lint->v[i];
 		const char *sev = vuln_lint_severity_name(f->severity);
@@ -698,23 +705,47 @@ out:
 	return status;
 }
 
-static void print_entry_change(char tag, const struct vuln_entry *e)
+static json_t *entry_json(const struct vuln_entry *e)
 {
+	return json_pack("{s:s,s:s,s:s,s:I}", "pattern", e->pattern, "class", e->class, "url", e->url, "line",
+			 (json_int_t)e->line);
+}
+
+static void print_json_line(json_t *j)
+{
+	json_dumpf(j, stdout, JSON_COMPACT);
+	fputc('\n', stdout);
+	json_decref(j);
+}
+
+static void print_entry_change(bool json, char tag, const struct vuln_entry *e)
+{
+	if (json) {
+		const char *what = tag == '+' ? "added" : tag == '-' ? "removed" : tag == '<' ? "changed-from" : "changed-to";
+		print_json_line(json_pack("{s:s,s:o}", "change", what, "entry", entry_json(e)));
+		return;
+	}
 	printf("%c %zu: %s %s %s\n", tag, e->line, e->pattern, e->class, e->url);
 }
 
-static void print_diff(const struct vuln_list *old, const struct vuln_list *new, const struct vuln_diff *d)
+static void print_diff(bool json, const struct vuln_list *old, const struct vuln_list *new, const struct vuln_diff *d)
 {
-	printf("%s -> %s: %zu added, %zu changed, %zu removed\n", old->revision ? old->revision : old->path,
+	if (json)
+		print_json_line(json_pack("{s:s,s:s,s:I,s:I,s:I}", "old", old->revision ? old->revision : old->path,
+					  "new", new->revision ? new->revision : new->path, "added",
+					  (json_int_t)d->nadded, "changed", (json_int_t)d->nchanged, "removed",
+					  (json_int_t)d->nremoved));
+	else
+		printf("%s -> %s: %zu added, %zu changed, %zu removed\n", old->revision ? old->revision : old->path,
 	       new->revision ? new->revision : new->path, d->nadded, d->nchanged, d->nremoved);
 	for (size_t i = 0; i < d->nadded; i++)
-		print_entry_change('+', &new->v[d->added[i]]);
+		print_entry_change(json, '+', &new->v[d->added[i]]);
 	for (size_t i = 0; i < d->nchanged; i++) {
-		print_entry_change('<', &old->v[d->changed[i].old_entry]);
-		print_entry_change('>', &new->v[d->changed[i].new_entry]);
+		print_entry_change(json, '<', &old->v[d->changed[i].old_entry]);
+		print_entry_change(json, '>', &new->v[d->changed[i].new_entry]);
 	}
 	for (size_t i = 0; i < d->nremoved; i++)
-		print_entry_change('-', &old->v[d->removed[i]]);
+		print_entry_change(json, '-', &old->v[d->removed[i]]);
 }
 
 /* "pkg\tclass\turl" for every finding: a corrected pattern that still
@@ -740,7 +771,7 @@ static int strp_cmp(const void *a, const void *b)
 }
 
 /* Print the keys of a that b lacks; returns how many. */
-static size_t print_missing(const char *what, struct strvec *a, struct strvec *b)
+static size_t print_missing(bool json, const char *what, struct strvec *a, struct strvec *b)
 {
 	size_t n = 0;
 	if (a->n)
@@ -755,7 +786,11 @@ static size_t print_missing(const char *what, struct strvec *a, struct strvec *b
 		char *f[3], *p = a->v[i];
 		for (int k = 0; k < 3; k++)
 			f[k] = strsep(&p, "\t");
-		printf("Package %s is %s: %s vulnerability, see %s\n", f[0], what, f[1], f[2]);
+		if (json)
+			print_json_line(json_pack("{s:s,s:s,s:s,s:s}", "package", f[0], "status", what, "class", f[1],
+						  "url", f[2]));
+		else
+			printf("Package %s is %s: %s vulnerability, see %s\n", f[0], what, f[1], f[2]);
 		n++;
 	}
 	return n;
@@ -774,8 +809,9 @@ static int run_diff(const struct audit_opts *o, const struct vuln_config *cfg, c
 	int status = EXIT_TROUBLE;
 	if (load_list(o, cfg, args[0], &old, false) < 0 || load_list(o, cfg, args[1], &new, false) < 0)
 		goto out;
+	bool json = o->format != FORMAT_TEXT;
 	vuln_diff(&old, &new, &d);
-	print_diff(&old, &new, &d);
+	print_diff(json, &old, &new, &d);
 	bool explicit = nargs > 2 || o->batches.n || o->summaries.n || o->archives.n || o->pkgdb;
 	if (!explicit && access(cfg->pkg_dbdir, F_OK) != 0) {
 		if (!o->quiet)
@@ -788,8 +824,8 @@ static int run_diff(const struct audit_opts *o, const struct vuln_config *cfg, c
 				      .check_eol = cfg->check_eol };
 	finding_keys(&old, &pkgs, &ao, &before);
 	finding_keys(&new, &pkgs, &ao, &after);
-	size_t newly = print_missing("newly affected", &after, &before);
-	print_missing("no longer affected", &before, &after);
+	size_t newly = print_missing(json, "newly affected", &after, &before);
+	print_missing(json, "no longer affected", &before, &after);
 	status = trouble ? EXIT_TROUBLE : newly ? EXIT_FINDINGS : EXIT_CLEAN;
 out:
 	strvec_clear(&before);

@@ -287,6 +287,8 @@ struct vuln_lint {
 void vuln_lint_run(const struct vuln_list *list, const struct vuln_pkgset *tree, struct vuln_lint *out);
 const char *vuln_lint_severity_name(enum vuln_lint_severity s);
 void vuln_lint_free(struct vuln_lint *l);
+/* SARIF 2.1.0 log of lint findings, located at their lines of path. */
+json_t *vuln_lint_sarif(const char *path, const struct vuln_lint *lint, const char *tool_version);
 
 /* ---- backports.c: what a branch could take from trunk -------------------- */
 

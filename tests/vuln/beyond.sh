@@ -59,6 +59,10 @@ contains "duplicate entry" "$WORK/out" 'bad:11: warning: duplicate: .*repeats li
 contains "unbalanced brace, with line" "$WORK/out" 'bad:12: error: malformed: unbalanced'
 expect_exit 1 "lint --format json" "$HARDEN" audit --lint "$WORK/bad" --format json
 contains "...one object per finding" "$WORK/out" '^\{"list": ?".*bad", ?"line": ?3, ?"severity": ?"error", ?"check": ?"not-a-range"'
+expect_exit 1 "lint --format sarif" "$HARDEN" audit --lint "$TAIL" --format sarif
+contains "...SARIF 2.1.0" "$WORK/out" '"version": "2\.1\.0"'
+contains "...a doubled-url result" "$WORK/out" '"ruleId": "doubled-url"'
+contains "...located on its line" "$WORK/out" '"startLine": 67'
 printf '#FORMAT 1.0.0\nfoo<1.0\tdenial-of-service\thttps://example.org/a\n' >"$WORK/good"
 expect_exit 0 "a clean list lints clean" "$HARDEN" audit --lint "$WORK/good"
 printf 'x\000y\n' >"$WORK/nul"
@@ -119,5 +123,9 @@ contains "freetype2 newly affected (corrected pattern)" "$WORK/out" '^Package fr
 contains "perl 5.13.1 no longer affected (narrowed bound)" "$WORK/out" '^Package perl-5\.13\.1 is no longer affected'
 lacks "zsh untouched" "$WORK/out" 'zsh'
 expect_exit 0 "diff: nothing newly affected: exit 0" D zsh-4.3.11
+expect_exit 1 "diff --format json" D vlc-1.1.7 --format json
+contains "...the counts" "$WORK/out" '^\{"old": ?"1\.3817", ?"new": ?"1\.3823", ?"added": ?7, ?"changed": ?5, ?"removed": ?1\}$'
+contains "...an added entry" "$WORK/out" '"change": ?"added", ?"entry": ?\{"pattern": ?"vlc-\[0-9\]\*"'
+contains "...the package newly affected" "$WORK/out" '"package": ?"vlc-1\.1\.7", ?"status": ?"newly affected"' 
 expect_exit 2 "diff: a tampered revision is refused" "$HARDEN" audit --diff "$DATA/pkg-vulnerabilities-1.3817" "$TOP/tests/vuln/nonexistent"
 done_testing
