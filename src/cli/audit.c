@@ -45,6 +45,7 @@ struct audit_opts {
 	struct strvec summaries;  /* --summary FILE */
 	struct strvec batches;    /* -b, --batch FILE */
 	struct strvec archives;   /* -P, --packages FILE|DIR */
+	struct strvec scans;      /* --scan-report FILE */
 	struct strvec classes;    /* -t CLASS */
 	struct strvec ignores;    /* --ignore URL */
 	const char *tree;         /* --tree SUMMARY (lint) */
@@ -73,6 +74,7 @@ static void usage(FILE *out)
 		"      --summary FILE        packages of a pkg_summary(5) file (plain or compressed)\n"
 		"  -b, --batch FILE          package names, one per line (- = stdin)\n"
 		"  -P, --packages PATH       binary packages (.tgz...) or a directory of them\n"
+		"      --scan-report FILE    packages named in a `harden scan --format json` report\n"
 		"  PKGNAME...                these package names\n"
 		"The list and its checks:\n"
 		"      --vulnerabilities F   the list (default $PKGVULNDIR/pkg-vulnerabilities)\n"
@@ -212,6 +214,7 @@ enum {
 	OPT_BACKPORTS,
 	OPT_TRUNK,
 	OPT_DIFF,
+	OPT_SCAN_REPORT,
 };
 
 static const struct option long_options[] = {
@@ -227,6 +230,7 @@ static const struct option long_options[] = {
 	{ "summary", required_argument, NULL, OPT_SUMMARY },
 	{ "batch", required_argument, NULL, 'b' },
 	{ "packages", required_argument, NULL, 'P' },
+	{ "scan-report", required_argument, NULL, OPT_SCAN_REPORT },
 	{ "verify-signature", no_argument, NULL, 's' },
 	{ "keyring", required_argument, NULL, OPT_KEYRING },
 	{ "require-checksum", no_argument, NULL, OPT_REQUIRE_CHECKSUM },
@@ -276,6 +280,7 @@ static int set_option(struct audit_opts *o, int c, const char *arg)
 	case OPT_SUMMARY: strvec_push(&o->summaries, arg); break;
 	case 'b': strvec_push(&o->batches, arg); break;
 	case 'P': strvec_push(&o->archives, arg); break;
+	case OPT_SCAN_REPORT: strvec_push(&o->scans, arg); break;
 	case 's': o->verify_signature = true; break;
 	case OPT_KEYRING: o->keyring = arg; break;
 	case OPT_REQUIRE_CHECKSUM: o->require_checksum = 1; break;
@@ -333,6 +338,7 @@ static void free_options(struct audit_opts *o)
 	strvec_clear(&o->summaries);
 	strvec_clear(&o->batches);
 	strvec_clear(&o->archives);
+	strvec_clear(&o->scans);
 	strvec_clear(&o->classes);
 	strvec_clear(&o->ignores);
 }
@@ -478,7 +484,10 @@ static int gather_packages(const struct audit_opts *o, const struct vuln_config 
 	for (size_t i = 0; i < o->archives.n; i++)
 		if (vuln_pkgs_from_archives(set, o->archives.v[i], &err) < 0)
 			cli_error("audit: %s", err.msg), rc = -1;
-	if (nargs == 0 && o->batches.n == 0 && o->summaries.n == 0 && o->archives.n == 0)
+	for (size_t i = 0; i < o->scans.n; i++)
+		if (vuln_pkgs_from_scan_report(set, o->scans.v[i], &err) < 0)
+			cli_error("audit: %s", err.msg), rc = -1;
+	if (nargs == 0 && o->batches.n == 0 && o->summaries.n == 0 && o->archives.n == 0 && o->scans.n == 0)
 		if (vuln_pkgs_from_pkgdb(set, cfg->pkg_dbdir, &err) < 0)
 			cli_error("audit: %s", err.msg), rc = -1;
 	for (size_t i = 0; i < set->problems.n; i++)
@@ -812,7 +821,7 @@ static int run_diff(const struct audit_opts *o, const struct vuln_config *cfg, c
 	bool json = o->format != FORMAT_TEXT;
 	vuln_diff(&old, &new, &d);
 	print_diff(json, &old, &new, &d);
-	bool explicit = nargs > 2 || o->batches.n || o->summaries.n || o->archives.n || o->pkgdb;
+	bool explicit = nargs > 2 || o->batches.n || o->summaries.n || o->archives.n || o->scans.n || o->pkgdb;
 	if (!explicit && access(cfg->pkg_dbdir, F_OK) != 0) {
 		if (!o->quiet)
 			fprintf(stderr, "harden: no package database at %s: no packages to check\n", cfg->pkg_dbdir);

@@ -4,6 +4,10 @@
  * package, named NAME-VERSION), a pkg_summary(5) file from a binary
  * repository (plain or compressed), or a plain list of names.
  *
+ * A JSON report of `harden scan` over package archives names the packages
+ * its records come from ("package" and "version"), so a repository scanned
+ * once can be audited from the report.
+ *
  * Binary packages (NAME-VERSION.tgz and friends, or a directory of them: a
  * repository) are read with libarchive: their identity is the "@name" line
  * of +CONTENTS and PKGPATH in +BUILD_INFO, never the file name, which
@@ -310,6 +314,51 @@ int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct he
 	for (size_t i = 0; i < files.n; i++)
 		read_archive(set, files.v[i]);
 	strvec_clear(&files);
+	return 0;
+}
+
+struct scan_ctx {
+	struct vuln_pkgset *set;
+	const char *path;
+	struct strvec seen;
+};
+
+/* One JSON record of `harden scan --format json`: its package identity. */
+static void scan_line(char *line, size_t no, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	if (!*line)
+		return;
+	json_error_t jerr;
+	json_t *o = json_loads(line, 0, &jerr);
+	if (!json_is_object(o)) {
+		strvec_pushf(&c->set->problems, "%s:%zu: not a JSON object: %s", c->path, no,
+			     o ? "another JSON value" : jerr.text);
+		json_decref(o);
+		return;
+	}
+	const char *pkg = json_string_value(json_object_get(o, "package"));
+	const char *ver = json_string_value(json_object_get(o, "version"));
+	if (pkg && *pkg) {
+		char *name = ver && *ver ? xasprintf("%s-%s", pkg, ver) : xstrdup(pkg);
+		if (!strvec_has(&c->seen, name)) { /* one record per ELF member: once per package */
+			strvec_push(&c->seen, name);
+			add_checked(c->set, name, NULL, c->path, no);
+		}
+		free(name);
+	}
+	json_decref(o);
+}
+
+int vuln_pkgs_from_scan_report(struct vuln_pkgset *set, const char *path, struct herr *err)
+{
+	struct buf b = { 0 };
+	if (read_file(path, &b, err) < 0)
+		return -1;
+	struct scan_ctx c = { .set = set, .path = strcmp(path, "-") ? path : "(stdin)" };
+	for_each_line(b.p, b.len, scan_line, &c);
+	strvec_clear(&c.seen);
+	buf_free(&b);
 	return 0;
 }
 

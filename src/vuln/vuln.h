@@ -207,6 +207,8 @@ int vuln_pkgs_from_summary(struct vuln_pkgset *set, const char *path, struct her
 void vuln_pkgs_parse_summary(struct vuln_pkgset *set, char *text, size_t len, const char *where);
 /* One package name per line ("-" = stdin); blank and # lines skipped. */
 int vuln_pkgs_from_names(struct vuln_pkgset *set, const char *path, struct herr *err);
+/* The packages named by a `harden scan --format json` report ("-" = stdin). */
+int vuln_pkgs_from_scan_report(struct vuln_pkgset *set, const char *path, struct herr *err);
 /* Binary packages: one archive, or every package file of a directory. */
 int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct herr *err);
 void vuln_pkgs_free(struct vuln_pkgset *set);

@@ -83,6 +83,19 @@ expect_exit 2 "-P a repository with a broken package: exit 2" A -P "$WORK/repo"
 contains "...the broken one named" "$WORK/err" 'broken\.tgz'
 contains "...the others still audited" "$WORK/out" 'openssl-0\.9\.8q has a'
 
+# A harden scan JSON report over package archives: its package identities.
+cat >"$WORK/scan.json" <<'J'
+{"path":"All/openssl-0.9.8q.tgz","package":"openssl","version":"0.9.8q","member":"bin/openssl","class":64}
+{"path":"All/openssl-0.9.8q.tgz","package":"openssl","version":"0.9.8q","member":"lib/libssl.so","class":64}
+{"path":"/usr/bin/true","class":64}
+{"path":"All/zsh-4.3.11.tgz","package":"zsh","version":"4.3.11","member":"bin/zsh","class":64}
+J
+expect_exit 1 "--scan-report: packages named by harden scan records" A --scan-report "$WORK/scan.json"
+check "...openssl reported once despite two members" [ "$(grep -c 'openssl-0\.9\.8q has a' "$WORK/out")" -eq 1 ]
+printf '{"path":"x","package":"zsh","version":"4.3.11"}\nnot json\n' >"$WORK/badscan.json"
+expect_exit 2 "--scan-report with a broken line: exit 2" A --scan-report "$WORK/badscan.json"
+contains "...the line named" "$WORK/err" 'badscan\.json:2: not a JSON object'
+
 # Filters: -t (exact and fnmatch), --ignore, IGNORE_URL.
 expect_exit 1 "-t exact class" A -t denial-of-service openssl-0.9.8q perl-5.12.2nb1
 lacks "...other classes dropped" "$WORK/out" 'remote-security-bypass'
