@@ -261,6 +261,10 @@ static int expand_rec(const char *pattern, struct expand_ctx *x)
 
 int pattern_expand(const char *pattern, struct strvec *out, struct herr *err)
 {
+	if (!strpbrk(pattern, "{}")) { /* most entries: nothing to expand */
+		strvec_push(out, pattern);
+		return 0;
+	}
 	struct expand_ctx x = { .out = out, .err = err, .whole = pattern };
 	return expand_rec(pattern, &x) ? -1 : 0;
 }
