@@ -44,6 +44,7 @@ void dewey_version_free(struct dewey_version *v);
 /* ---- pattern.c: the package pattern language ---------------------------- */
 
 #define PATTERN_MAX_ALTERNATIVES 4096
+#define PATTERN_MAX_LEN 8192
 
 /* 1 match, 0 no match, -1 malformed pattern (pkg_install would abort). */
 int pattern_match(const char *pattern, const char *pkg);
