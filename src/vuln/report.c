@@ -97,12 +97,6 @@ json_t *vuln_findings_sarif(const struct vuln_list *list, const struct vuln_pkgs
 			 "version", "2.1.0", "runs", run);
 }
 
-char *vuln_finding_text(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
-			const struct vuln_finding *f)
-{
-	return finding_message(list, pkgs, f);
-}
-
 /* Lint findings as SARIF: each result on its line of the list, so a CI job
  * linting doc/pkg-vulnerabilities gets annotations in place. */
 json_t *vuln_lint_sarif(const char *path, const struct vuln_lint *lint, const char *tool_version)

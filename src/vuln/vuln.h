@@ -260,9 +260,6 @@ void vuln_findings_free(struct vuln_findings *f);
 
 /* ---- report.c: findings for machines ------------------------------------ */
 
-/* pkg_admin's line, without newline ("Package X has a CLASS vulnerability, see URL"). */
-char *vuln_finding_text(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
-			const struct vuln_finding *f);
 json_t *vuln_finding_json(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
 			  const struct vuln_finding *f);
 json_t *vuln_findings_sarif(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
