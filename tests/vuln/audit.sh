@@ -116,6 +116,7 @@ expect_exit 1 "--format sarif" A --format sarif perl-5.12.2nb1
 contains "...SARIF 2.1.0" "$WORK/out" '"version": "2\.1\.0"'
 contains "...the result points at the list line" "$WORK/out" '"startLine": 5206'
 contains "...rule id is the class" "$WORK/out" '"ruleId": "remote-security-bypass"'
+contains "...message is pkg_admin's line" "$WORK/out" '"text": "Package perl-5\.12\.2nb1 has a remote-security-bypass vulnerability, see http://secunia\.com/advisories/43921/"'
 expect_exit 2 "an unknown format is a usage error" A --format xml perl-5.12.2nb1
 
 # Staleness.
