@@ -495,21 +495,23 @@ static int gather_packages(const struct audit_opts *o, const struct vuln_config 
 	return rc < 0 || set->problems.n ? -1 : 0;
 }
 
-/* pkg_admin's line, written piecewise: a big audit prints many thousands. */
-static void print_finding_line(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
+/* pkg_admin's line, written piecewise with known lengths: a big audit
+ * prints hundreds of thousands. */
+static void print_finding_line(const struct vuln_list *list, const char *pkg, size_t pkglen,
 			       const struct vuln_finding *f)
 {
+	static const char eol[] = " has reached end-of-life (eol), see " VULN_EOL_BASE "/eol-packages\n";
 	const struct vuln_entry *e = &list->v[f->entry];
-	fputs_unlocked("Package ", stdout);
-	fputs_unlocked(pkgs->v[f->pkg].name, stdout);
+	fwrite_unlocked("Package ", 1, 8, stdout);
+	fwrite_unlocked(pkg, 1, pkglen, stdout);
 	if (f->eol) {
-		fputs_unlocked(" has reached end-of-life (eol), see " VULN_EOL_BASE "/eol-packages\n", stdout);
+		fwrite_unlocked(eol, 1, sizeof(eol) - 1, stdout);
 		return;
 	}
-	fputs_unlocked(" has a ", stdout);
-	fputs_unlocked(e->class, stdout);
-	fputs_unlocked(" vulnerability, see ", stdout);
-	fputs_unlocked(e->url, stdout);
+	fwrite_unlocked(" has a ", 1, 7, stdout);
+	fwrite_unlocked(e->class, 1, e->class_len, stdout);
+	fwrite_unlocked(" vulnerability, see ", 1, 20, stdout);
+	fwrite_unlocked(e->url, 1, e->url_len, stdout);
 	putc_unlocked('\n', stdout);
 }
 
@@ -523,6 +525,8 @@ static void print_findings(const struct audit_opts *o, const struct vuln_list *l
 		json_decref(doc);
 		return;
 	}
+	const char *pkg = NULL;
+	size_t pkglen = 0;
 	for (size_t i = 0; i < fs->n; i++) {
 		if (o->format == FORMAT_JSON) {
 			json_t *j = vuln_finding_json(list, pkgs, &fs->v[i]);
@@ -530,7 +534,11 @@ static void print_findings(const struct audit_opts *o, const struct vuln_list *l
 			fputc('\n', stdout);
 			json_decref(j);
 		} else {
-			print_finding_line(list, pkgs, &fs->v[i]);
+			if (i == 0 || fs->v[i].pkg != fs->v[i - 1].pkg) {
+				pkg = pkgs->v[fs->v[i].pkg].name;
+				pkglen = strlen(pkg);
+			}
+			print_finding_line(list, pkg, pkglen, &fs->v[i]);
 		}
 	}
 }

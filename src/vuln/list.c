@@ -155,7 +155,7 @@ static void add_entry(struct vuln_list *l, char *line, size_t lineno)
 	memcpy(fields + lp + lc, w[2], lu);
 	l->v[l->n++] = (struct vuln_entry){
 		.pattern = fields, .class = fields + lp, .url = fields + lp + lc,
-		.line = lineno, .leaves = leaves,
+		.class_len = lc - 1, .url_len = lu - 1, .line = lineno, .leaves = leaves,
 	};
 }
 

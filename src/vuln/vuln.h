@@ -68,6 +68,7 @@ int vuln_read_input(const char *path, struct buf *out, const char **compression,
 
 struct vuln_entry {
 	char *pattern, *class, *url;
+	size_t class_len, url_len; /* for writing many report lines fast */
 	size_t line;
 	struct strvec leaves; /* the pattern with {a,b} alternatives expanded */
 };
