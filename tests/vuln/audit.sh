@@ -117,6 +117,17 @@ contains "...SARIF 2.1.0" "$WORK/out" '"version": "2\.1\.0"'
 contains "...the result points at the list line" "$WORK/out" '"startLine": 5206'
 contains "...rule id is the class" "$WORK/out" '"ruleId": "remote-security-bypass"'
 contains "...message is pkg_admin's line" "$WORK/out" '"text": "Package perl-5\.12\.2nb1 has a remote-security-bypass vulnerability, see http://secunia\.com/advisories/43921/"'
+if command -v jq >/dev/null 2>&1; then
+	A --format json perl-5.12.2nb1 openssl-0.9.8q acroread-5.0.10 -e >"$WORK/j" 2>/dev/null
+	check "json: every line parses (jq)" sh -c "jq -e . '$WORK/j' >/dev/null"
+	check "json: eol records flagged" [ "$(jq -s '[.[] | select(.eol)] | length' "$WORK/j")" -eq 1 ]
+	A --format sarif perl-5.12.2nb1 openssl-0.9.8q >"$WORK/s" 2>/dev/null
+	check "sarif: two results, each with a rule that exists (jq)" \
+		[ "$(jq '.runs[0] | [.results[] | .ruleIndex as $i | select(.ruleId == $root_rules[$i].id)] | length' \
+			--argjson root_rules "$(jq '.runs[0].tool.driver.rules' "$WORK/s")" "$WORK/s")" -eq 2 ]
+else
+	skip "jq not installed (scripts/deps.sh installs it)"
+fi
 expect_exit 2 "an unknown format is a usage error" A --format xml perl-5.12.2nb1
 
 # Staleness.
