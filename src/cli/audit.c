@@ -416,12 +416,15 @@ static void check_staleness(const struct vuln_list *l, double max_days)
  * about and skipped.
  */
 static int load_list(const struct audit_opts *o, const struct vuln_config *cfg, const char *path,
-		     struct vuln_list *list, bool allow_fragment)
+		     struct vuln_list *list)
 {
 	struct herr err;
-	struct vuln_parse_opts po = { .allow_fragment = allow_fragment, .require_checksum = o->require_checksum };
+	struct vuln_parse_opts po = { .require_checksum = o->require_checksum };
 	if (vuln_list_load(list, path, &po, &err) < 0) {
 		cli_error("audit: refusing the vulnerability list: %s", err.msg);
+		if (!o->list_path && access(path, F_OK) != 0)
+			cli_error("audit: fetch it (pkg_admin fetch-pkg-vulnerabilities) or name one "
+				  "with --vulnerabilities");
 		return -1;
 	}
 	for (size_t i = 0; i < list->nproblems; i++) {
@@ -456,7 +459,7 @@ static char *default_list_path(const struct vuln_config *cfg)
 static int run_check_list(const struct audit_opts *o, const struct vuln_config *cfg)
 {
 	struct vuln_list list = { 0 };
-	int rc = load_list(o, cfg, o->list_path, &list, false);
+	int rc = load_list(o, cfg, o->list_path, &list);
 	if (rc == 0) {
 		describe_list(stdout, &list);
 		if (o->verify_signature)
@@ -551,7 +554,7 @@ static int run_audit(const struct audit_opts *o, const struct vuln_config *cfg, 
 	struct vuln_findings fs = { 0 };
 	int status = EXIT_CLEAN;
 	double t0 = now_monotonic();
-	if (load_list(o, cfg, path, &list, false) < 0) {
+	if (load_list(o, cfg, path, &list) < 0) {
 		status = EXIT_TROUBLE;
 		goto out;
 	}
@@ -703,7 +706,7 @@ static int run_backports(const struct audit_opts *o, const struct vuln_config *c
 	struct vuln_pkgset branch = { 0 }, trunk = { 0 };
 	struct vuln_backports bps = { 0 };
 	int status = EXIT_TROUBLE;
-	if (load_list(o, cfg, path, &list, false) < 0)
+	if (load_list(o, cfg, path, &list) < 0)
 		goto out;
 	check_staleness(&list, o->max_age_days);
 	bool trouble = load_summary(o->branch, &branch) < 0;
@@ -824,7 +827,7 @@ static int run_diff(const struct audit_opts *o, const struct vuln_config *cfg, c
 	struct vuln_diff d = { 0 };
 	struct strvec before = { 0 }, after = { 0 };
 	int status = EXIT_TROUBLE;
-	if (load_list(o, cfg, args[0], &old, false) < 0 || load_list(o, cfg, args[1], &new, false) < 0)
+	if (load_list(o, cfg, args[0], &old) < 0 || load_list(o, cfg, args[1], &new) < 0)
 		goto out;
 	bool json = o->format != FORMAT_TEXT;
 	vuln_diff(&old, &new, &d);
