@@ -34,7 +34,8 @@
 #include <string.h>
 
 struct index_item {
-	uint64_t hash, leaf_hash; /* of the literal prefix; of the whole leaf */
+	uint64_t hash;            /* of the literal prefix */
+	uint32_t key_id, leaf_id; /* interned literal prefix and whole leaf */
 	const char *key;
 	uint32_t keylen, entry, leaf;
 	/* relational shortcut: lo (and hi) are bound ids, -1 when absent */
@@ -78,55 +79,86 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
+/* Items sorted by literal prefix, then leaf text, then list order: ids make
+ * every comparison two integer compares, not string compares. */
 static int item_cmp(const void *a, const void *b)
 {
 	const struct index_item *x = a, *y = b;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	if (x->keylen != y->keylen)
-		return x->keylen < y->keylen ? -1 : 1;
-	/* equal keys together even if two keys' hashes collide */
-	int c = memcmp(x->key, y->key, x->keylen);
-	if (c)
-		return c;
-	if (x->leaf_hash != y->leaf_hash)
-		return x->leaf_hash < y->leaf_hash ? -1 : 1;
-	/* the same leaf text together: it is evaluated once for all its entries */
-	c = strcmp(x->key, y->key);
-	if (c)
-		return c;
+	if (x->key_id != y->key_id)
+		return x->key_id < y->key_id ? -1 : 1;
+	if (x->leaf_id != y->leaf_id)
+		return x->leaf_id < y->leaf_id ? -1 : 1;
 	if (x->entry != y->entry)
 		return x->entry < y->entry ? -1 : 1;
 	return (x->leaf > y->leaf) - (x->leaf < y->leaf);
 }
 
-/* Intern bound text (s, len): the same text always gets the same id. */
-static int32_t intern_bound(struct vuln_index *ix, const char *s, size_t len)
+/* A string interner: the same text always gets the same small id. */
+struct interned {
+	const char *s;
+	uint32_t len;
+	uint64_t hash;
+};
+
+struct interner {
+	struct interned *v;
+	size_t n;
+	int32_t *slots; /* -1: empty */
+	size_t mask;
+};
+
+static void interner_init(struct interner *in, size_t capacity)
 {
-	uint64_t h = fnv(s, len);
-	size_t mask = ix->nbslots - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		int32_t id = ix->bslots[i];
+	size_t nslots = 16;
+	while (nslots < 2 * capacity)
+		nslots *= 2;
+	in->v = xcalloc(capacity ? capacity : 1, sizeof(*in->v));
+	in->n = 0;
+	in->slots = xmalloc(nslots * sizeof(*in->slots));
+	memset(in->slots, 0xff, nslots * sizeof(*in->slots));
+	in->mask = nslots - 1;
+}
+
+/* At most capacity distinct strings may be interned. */
+static uint32_t intern(struct interner *in, const char *s, size_t len, uint64_t h)
+{
+	for (size_t i = h & in->mask;; i = (i + 1) & in->mask) {
+		int32_t id = in->slots[i];
 		if (id < 0) {
-			if (ix->nbounds == ix->bounds_alloc) {
-				ix->bounds_alloc = ix->bounds_alloc ? 2 * ix->bounds_alloc : 256;
-				ix->bounds = xrealloc(ix->bounds, ix->bounds_alloc * sizeof(*ix->bounds));
-			}
-			ix->bounds[ix->nbounds] = (struct index_bound){ s, (uint32_t)len, { 0 } };
-			dewey_parse(s, len, &ix->bounds[ix->nbounds].parsed);
-			ix->bslots[i] = (int32_t)ix->nbounds;
-			return (int32_t)ix->nbounds++;
+			in->v[in->n] = (struct interned){ s, (uint32_t)len, h };
+			in->slots[i] = (int32_t)in->n;
+			return (uint32_t)in->n++;
 		}
-		if (ix->bounds[id].len == len && memcmp(ix->bounds[id].s, s, len) == 0)
-			return id;
+		const struct interned *e = &in->v[id];
+		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
+			return (uint32_t)id;
 	}
+}
+
+static void interner_free(struct interner *in)
+{
+	free(in->v);
+	free(in->slots);
+}
+
+/* The id of bound text (s, len), parsing it the first time it is seen. */
+static int32_t intern_bound(struct vuln_index *ix, struct interner *bounds, const char *s, size_t len)
+{
+	size_t before = bounds->n;
+	uint32_t id = intern(bounds, s, len, fnv(s, len));
+	if (bounds->n > before) {
+		ix->bounds[id] = (struct index_bound){ s, (uint32_t)len, { 0 } };
+		dewey_parse(s, len, &ix->bounds[id].parsed);
+		ix->nbounds = bounds->n;
+	}
+	return (int32_t)id;
 }
 
 /*
  * Compile a relational leaf the way pattern_dewey_match() reads it: name,
  * operator, bound, and after > or >= an optional "<" or "<=" upper bound.
  */
-static void compile_leaf(struct vuln_index *ix, struct index_item *it)
+static void compile_leaf(struct vuln_index *ix, struct interner *bounds, struct index_item *it)
 {
 	const char *leaf = it->key;
 	const char *sep = leaf + it->keylen;
@@ -143,18 +175,14 @@ static void compile_leaf(struct vuln_index *ix, struct index_item *it)
 		const char *sep2 = strchr(lo, '<');
 		if (sep2) {
 			int n2 = dewey_parse_op(sep2, &it->hi_op);
-			it->hi = intern_bound(ix, sep2 + n2, strlen(sep2 + n2));
+			it->hi = intern_bound(ix, bounds, sep2 + n2, strlen(sep2 + n2));
 			lo_end = sep2;
 		}
 	}
-	it->lo = intern_bound(ix, lo, (size_t)(lo_end - lo));
+	it->lo = intern_bound(ix, bounds, lo, (size_t)(lo_end - lo));
 	it->relational = true;
 }
 
-static bool same_key(const struct index_item *a, const struct index_item *b)
-{
-	return a->hash == b->hash && a->keylen == b->keylen && memcmp(a->key, b->key, a->keylen) == 0;
-}
 
 static void insert_slot(struct vuln_index *ix, const struct index_item *it, uint32_t first, uint32_t count)
 {
@@ -167,6 +195,36 @@ static void insert_slot(struct vuln_index *ix, const struct index_item *it, uint
 	}
 }
 
+/* One item per leaf of every entry, prefixes and leaves interned. */
+static void collect_items(struct vuln_index *ix, const struct vuln_list *list, size_t n)
+{
+	struct interner keys, leaves, bounds;
+	interner_init(&keys, n);
+	interner_init(&leaves, n);
+	interner_init(&bounds, 2 * n);
+	ix->bounds = xcalloc(n ? 2 * n : 1, sizeof(*ix->bounds));
+	for (size_t i = 0; i < list->n; i++) {
+		const struct vuln_entry *e = &list->v[i];
+		for (size_t j = 0; j < e->leaves.n; j++) {
+			const char *leaf = e->leaves.v[j];
+			size_t len = pattern_literal_prefix(leaf), full = len + strlen(leaf + len);
+			uint64_t h = fnv(leaf, len);
+			struct index_item *it = &ix->items[ix->nitems++];
+			*it = (struct index_item){
+				.hash = h, .key_id = intern(&keys, leaf, len, h),
+				.leaf_id = intern(&leaves, leaf, full, fnv(leaf, full)),
+				.key = leaf, .keylen = (uint32_t)len, .entry = (uint32_t)i, .leaf = (uint32_t)j,
+			};
+			compile_leaf(ix, &bounds, it);
+			if (len > ix->maxlen)
+				ix->maxlen = len;
+		}
+	}
+	interner_free(&keys);
+	interner_free(&leaves);
+	interner_free(&bounds);
+}
+
 void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 {
 	memset(ix, 0, sizeof(*ix));
@@ -174,27 +232,7 @@ void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 	for (size_t i = 0; i < list->n; i++)
 		n += list->v[i].leaves.n;
 	ix->items = xcalloc(n ? n : 1, sizeof(*ix->items));
-	ix->nbslots = 16;
-	while (ix->nbslots < 4 * n)
-		ix->nbslots *= 2;
-	ix->bslots = xmalloc(ix->nbslots * sizeof(*ix->bslots));
-	memset(ix->bslots, 0xff, ix->nbslots * sizeof(*ix->bslots));
-	for (size_t i = 0; i < list->n; i++) {
-		const struct vuln_entry *e = &list->v[i];
-		for (size_t j = 0; j < e->leaves.n; j++) {
-			const char *leaf = e->leaves.v[j];
-			size_t len = pattern_literal_prefix(leaf);
-			struct index_item *it = &ix->items[ix->nitems++];
-			*it = (struct index_item){
-				.hash = fnv(leaf, len), .leaf_hash = fnv(leaf, strlen(leaf)),
-				.key = leaf, .keylen = (uint32_t)len,
-				.entry = (uint32_t)i, .leaf = (uint32_t)j,
-			};
-			compile_leaf(ix, it);
-			if (len > ix->maxlen)
-				ix->maxlen = len;
-		}
-	}
+	collect_items(ix, list, n);
 	if (ix->nitems)
 		qsort(ix->items, ix->nitems, sizeof(*ix->items), item_cmp);
 	ix->memo = xcalloc(ix->nbounds ? ix->nbounds : 1, sizeof(*ix->memo));
@@ -209,10 +247,9 @@ void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 	for (size_t i = 0; i < ix->nitems;) {
 		size_t first_leaf = ix->nleaves;
 		size_t j = i;
-		while (j < ix->nitems && same_key(&ix->items[i], &ix->items[j])) {
+		while (j < ix->nitems && ix->items[j].key_id == ix->items[i].key_id) {
 			size_t k = j + 1;
-			while (k < ix->nitems && same_key(&ix->items[j], &ix->items[k]) &&
-			       !strcmp(ix->items[j].key, ix->items[k].key))
+			while (k < ix->nitems && ix->items[k].leaf_id == ix->items[j].leaf_id)
 				k++;
 			ix->leaves[ix->nleaves++] = (struct index_leaf){ (uint32_t)j, (uint32_t)(k - j) };
 			j = k;
@@ -244,10 +281,10 @@ static int size_cmp(const void *a, const void *b)
 }
 
 /* List order; matches come in sorted runs, so insertion sort is fast for
- * the usual few dozen, qsort for the rest. */
+ * the usual few, qsort for the rest. */
 static void sort_matches(struct vuln_matches *m)
 {
-	if (m->n > 256) {
+	if (m->n > 64) {
 		qsort(m->v, m->n, sizeof(*m->v), size_cmp);
 		return;
 	}
@@ -357,7 +394,6 @@ void vuln_index_free(struct vuln_index *ix)
 		dewey_version_free(&ix->bounds[i].parsed);
 	free(ix->bounds);
 	dewey_version_free(&ix->version);
-	free(ix->bslots);
 	free(ix->memo);
 	free(ix->memo_stamp);
 	memset(ix, 0, sizeof(*ix));

@@ -163,9 +163,7 @@ struct vuln_index {
 	size_t maxlen;
 	uint32_t *stamp, seq;   /* entries already matched for the current package */
 	struct index_bound *bounds; /* distinct version bounds of relational leaves */
-	size_t nbounds, bounds_alloc;
-	int32_t *bslots;        /* hash of bounds, -1 = empty */
-	size_t nbslots;
+	size_t nbounds;
 	struct dewey_version version; /* the current package's version, parsed */
 	signed char *memo;      /* the current package's version vs each bound */
 	uint32_t *memo_stamp;
