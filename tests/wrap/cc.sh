@@ -163,4 +163,41 @@ if [ -e "$WORK/bin/clang" ]; then
 else
 	skip "clang not installed"
 fi
+
+# cc-verify: the log against the binaries, each missing feature with its reason
+export HARDEN_LOG="$WORK/v.log"
+"$HARDEN" cc -O2 -c hello.c -o v-good.o
+"$HARDEN" cc v-good.o -o v-good
+"$HARDEN" cc -O0 -c hello.c -o v-O0.o
+"$HARDEN" cc v-O0.o -o v-O0
+"$HARDEN" cc -O2 -fno-stack-protector -c hello.c -o v-nosp.o
+"$HARDEN" cc v-nosp.o -o v-nosp
+"$HARDEN" cc -O2 hello.c -Wl,-z,lazy -o v-lazy
+HARDEN_LOG= gcc -O2 -c hello.c -o v-ext.o
+"$HARDEN" cc v-ext.o -o v-ext
+unset HARDEN_LOG
+expect_exit 1 "cc-verify: missing features are findings" "$HARDEN" cc-verify "$WORK/v.log"
+contains "cc-verify: the good binary is ok" "$WORK/out" "v-good: ok \\(pie,relro,bindnow,noexecstack,stackprotector,fortify"
+contains "cc-verify: -O0 explains the missing fortify" "$WORK/out" "v-O0: fortify wanted .*v-O0.o: -O0: FORTIFY needs optimisation"
+contains "cc-verify: the package's -fno-stack-protector explains the missing canary" "$WORK/out" "v-nosp: stackprotector wanted .*-fno-stack-protector"
+contains "cc-verify: -Wl,-z,lazy explains the missing bindnow" "$WORK/out" "v-lazy: bindnow wanted .*-Wl,-z,lazy"
+contains "cc-verify: an object built without the wrapper is named" "$WORK/out" "v-ext: stackprotector wanted .*v-ext.o: not compiled through harden cc"
+lacks "cc-verify: nothing wrong reported for the good binary" "$WORK/out" "v-good: [a-z]+ wanted"
+grep '"output":"v-good.o"' "$WORK/v.log" >"$WORK/good.log"
+grep '"output":"v-good"' "$WORK/v.log" >>"$WORK/good.log"
+expect_exit 0 "cc-verify: a log of good builds only: exit 0" "$HARDEN" cc-verify "$WORK/good.log"
+expect_exit 1 "cc-verify --format json" "$HARDEN" cc-verify --format json "$WORK/v.log"
+contains "cc-verify json: a record with the missing feature and its cause" "$WORK/out" '"path":"[^"]*v-O0".*"missing":\[\{"feature":"fortify".*"cause":"v-O0.o: -O0'
+printf 'not json\n' >>"$WORK/good.log"
+expect_exit 2 "cc-verify: a bad log line is an error" "$HARDEN" cc-verify "$WORK/good.log"
+contains "cc-verify: the error names file and line" "$WORK/err" "good.log: line 3"
+contains "cc-verify: the other lines were still checked" "$WORK/out" "v-good: ok"
+expect_exit 2 "cc-verify: missing log" "$HARDEN" cc-verify "$WORK/nope.log"
+grep -v -- '-Wl,-z,lazy' "$WORK/v.log" >"$WORK/v2.log"
+rm -f v-O0 v-nosp v-ext
+expect_exit 0 "cc-verify: outputs that no longer exist (conftest...) are skipped, not errors" "$HARDEN" cc-verify "$WORK/v2.log"
+contains "cc-verify: the summary counts them" "$WORK/err" "1 linked output checked \\(3 no longer exist\\)"
+echo 'not an ELF any more' >v-lazy
+expect_exit 2 "cc-verify: an output that is no longer an ELF is an error" "$HARDEN" cc-verify "$WORK/v.log"
+contains "cc-verify: the error names it and its log line" "$WORK/err" "v-lazy \\(linked at log line [0-9]+\\): not an ELF"
 done_testing

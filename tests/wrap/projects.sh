@@ -47,6 +47,8 @@ if fetch zlib 'zlib_*.orig.tar.*'; then
 		expect_facts "$zd/$zb" pie relro bindnow canary '!execstack'
 	done
 	expect_facts "$zd/libz.so" relro bindnow canary fortify '!execstack'
+	expect_exit 0 "zlib: cc-verify finds every wanted feature in every binary" "$HARDEN" cc-verify "$WORK/$zd.log"
+	sed 's/^/#   /' "$WORK/out" | grep -v ': ok' | head -5
 	lacks "zlib: no compile call passed through unhardened" "$WORK/$zd.log" '"mode":"passthrough","argv_in":\[[^]]*"-c"'
 else
 	skip "zlib sources unavailable (enable deb-src in /etc/apt/sources.list.d and apt-get update)"
@@ -61,6 +63,8 @@ if fetch libpng1.6 'libpng1.6_*.orig.tar.*'; then
 	check "libpng: pngtest passes" sh -c "cd '$pd' && ./pngtest --strict pngtest.png >'$WORK/png.test' 2>&1"
 	expect_facts "$pd/.libs/libpng16.so" relro bindnow canary '!execstack'
 	expect_facts "$pd/.libs/pngtest" pie relro bindnow canary '!execstack'
+	expect_exit 0 "libpng: cc-verify finds every wanted feature" "$HARDEN" cc-verify "$WORK/$pd.log"
+	sed 's/^/#   /' "$WORK/out" | grep -v ': ok' | head -5
 	contains "libpng: libtool's -shared link logged as link-shared" "$WORK/$pd.log" '"mode":"link-shared"'
 else
 	skip "libpng1.6 sources unavailable"
@@ -68,7 +72,7 @@ fi
 
 if fetch lua5.4 'lua5.4_*.orig.tar.*'; then
 	ld=$(ls -d lua-*/ | head -1); ld=${ld%/}
-	(cd "$ld" && PATH=$WRAPPED make -j2 linux CC=cc >"$WORK/lua.build" 2>&1)
+	(cd "$ld" && PATH=$WRAPPED HARDEN_LOG="$WORK/lua.log" make -j2 linux CC=cc >"$WORK/lua.build" 2>&1)
 	check "lua: builds through the wrapper (plain Makefile)" test -x "$ld/src/lua"
 	cat >"$WORK/t.lua" <<'LUA'
 local t = {}
@@ -80,6 +84,8 @@ print("lua ok")
 LUA
 	check "lua: runs its smoke test (make test, then a script)" sh -c "cd '$ld' && make test >/dev/null 2>&1 && src/lua '$WORK/t.lua' | grep -q 'lua ok'"
 	expect_facts "$ld/src/lua" pie relro bindnow canary fortify '!execstack'
+	expect_exit 0 "lua: cc-verify finds every wanted feature" "$HARDEN" cc-verify "$WORK/lua.log"
+	sed 's/^/#   /' "$WORK/out" | grep -v ': ok' | head -5
 else
 	skip "lua5.4 sources unavailable"
 fi
