@@ -47,6 +47,8 @@ contains "-fno-stack-protector: fortify stays" hello-nosp.facts fortify
 gcc -O2 hello.c -o hello-bare
 facts hello-bare
 lacks "bare gcc: no bindnow (so the wrapper's flag is what the test sees)" hello-bare.facts bindnow
+expect_exit 0 "harden scan: the wrapped build passes the default policy" "$HARDEN" scan hello
+expect_exit 1 "harden scan: the bare build does not" "$HARDEN" scan hello-bare
 
 # separate compile and link, -c -o, and a shared library
 expect_exit 0 "-c -o" "$HARDEN" cc -O2 -c hello.c -o hello.o

@@ -47,6 +47,7 @@ if fetch zlib 'zlib_*.orig.tar.*'; then
 		expect_facts "$zd/$zb" pie relro bindnow canary '!execstack'
 	done
 	expect_facts "$zd/libz.so" relro bindnow canary fortify '!execstack'
+	expect_exit 0 "zlib: harden scan passes the default policy" "$HARDEN" scan "$zd/example" "$zd/minigzip" "$zd/examplesh" "$zd/minigzipsh" "$zd/libz.so"
 	expect_exit 0 "zlib: cc-verify finds every wanted feature in every binary" "$HARDEN" cc-verify "$WORK/$zd.log"
 	sed 's/^/#   /' "$WORK/out" | grep -v ': ok' | head -5
 	lacks "zlib: no compile call passed through unhardened" "$WORK/$zd.log" '"mode":"passthrough","argv_in":\[[^]]*"-c"'
@@ -63,6 +64,7 @@ if fetch libpng1.6 'libpng1.6_*.orig.tar.*'; then
 	check "libpng: pngtest passes" sh -c "cd '$pd' && ./pngtest --strict pngtest.png >'$WORK/png.test' 2>&1"
 	expect_facts "$pd/.libs/libpng16.so" relro bindnow canary '!execstack'
 	expect_facts "$pd/.libs/pngtest" pie relro bindnow canary '!execstack'
+	expect_exit 0 "libpng: harden scan passes the default policy" "$HARDEN" scan "$pd/.libs/libpng16.so" "$pd/.libs/pngtest" "$pd/.libs/pngfix" "$pd/.libs/pngimage"
 	expect_exit 0 "libpng: cc-verify finds every wanted feature" "$HARDEN" cc-verify "$WORK/$pd.log"
 	sed 's/^/#   /' "$WORK/out" | grep -v ': ok' | head -5
 	contains "libpng: libtool's -shared link logged as link-shared" "$WORK/$pd.log" '"mode":"link-shared"'
@@ -84,6 +86,7 @@ print("lua ok")
 LUA
 	check "lua: runs its smoke test (make test, then a script)" sh -c "cd '$ld' && make test >/dev/null 2>&1 && src/lua '$WORK/t.lua' | grep -q 'lua ok'"
 	expect_facts "$ld/src/lua" pie relro bindnow canary fortify '!execstack'
+	expect_exit 0 "lua: harden scan passes the default policy" "$HARDEN" scan "$ld/src/lua" "$ld/src/luac"
 	expect_exit 0 "lua: cc-verify finds every wanted feature" "$HARDEN" cc-verify "$WORK/lua.log"
 	sed 's/^/#   /' "$WORK/out" | grep -v ': ok' | head -5
 else
