@@ -19,7 +19,7 @@ WRAPPED="$WORK/bin:$PATH"
 
 # fetch PACKAGE GLOB: download the source package, unpack its upstream tarball here
 fetch() {
-	mkdir -p "$WORK/dl" && (cd "$WORK/dl" && timeout 60 apt-get source --download-only -qq "$1" >/dev/null 2>&1)
+	mkdir -p "$WORK/dl" && (cd "$WORK/dl" && timeout 30 apt-get source --download-only -qq "$1" >/dev/null 2>&1)
 	t=$(ls "$WORK"/dl/$2 2>/dev/null | head -1)
 	[ -n "$t" ] && tar xf "$t" -C "$WORK" 2>/dev/null
 }
