@@ -116,6 +116,16 @@ facts hello-sym
 for p in pie relro bindnow canary fortify; do contains "through bin/gcc: $p" hello-sym.facts "^$p\$"; done
 PATH="$WORK/bin:$PATH" HARDEN_LOG="$WORK/sym.log" cc -O2 -c hello.c -o sym.o
 contains "called as cc: logged a compile" sym.log '"mode":"compile"'
+# a cross-style name: the same name is looked up further down PATH
+if command -v x86_64-linux-gnu-gcc >/dev/null; then
+	ln -s "$HARDEN" "$WORK/bin/x86_64-linux-gnu-gcc"
+	PATH="$WORK/bin:$PATH" HARDEN_LOG="$WORK/triplet.log" expect_exit 0 "called as x86_64-linux-gnu-gcc" x86_64-linux-gnu-gcc -O2 -c hello.c -o triplet.o
+	contains "the real x86_64-linux-gnu-gcc ran" triplet.log '"compiler":"[^"]*/x86_64-linux-gnu-gcc"'
+else
+	skip "no x86_64-linux-gnu-gcc"
+fi
+HARDEN_CXX=$(command -v g++) HARDEN_LOG="$WORK/cxxenv.log" expect_exit 0 "HARDEN_CXX names the C++ compiler" "$HARDEN" c++ -O2 -c hello.c -o cxxenv.o
+contains "HARDEN_CXX was used" cxxenv.log '"compiler":"[^"]*/g\+\+"'
 # two wrapper directories, and a copy of harden (another inode): no loop
 "$HARDEN" cc --setup "$WORK/bin2" >/dev/null
 mkdir -p bin3 && cp "$HARDEN" bin3/gcc
