@@ -530,6 +530,13 @@ static void test_cxx(void **s)
 	PLAN(&p, "-c", "x.c");
 	LACKS(&p, "-D_GLIBCXX_ASSERTIONS");
 	wrap_plan_free(&p);
+	/* -x applies to the files after it only */
+	PLAN(&p, "-c", "x.c", "-x", "c++");
+	LACKS(&p, "-D_GLIBCXX_ASSERTIONS");
+	wrap_plan_free(&p);
+	PLAN(&p, "-x", "c++", "-c", "-");
+	HAS(&p, "-D_GLIBCXX_ASSERTIONS");
+	wrap_plan_free(&p);
 	plan_full(&p, ARGS("-c", "x.cc", "-U_GLIBCXX_ASSERTIONS"), true, DEFAULT, &gcc_x86);
 	DROPPED(&p, WF_GLIBCXXASSERTIONS, "-U_GLIBCXX_ASSERTIONS");
 	wrap_plan_free(&p);
