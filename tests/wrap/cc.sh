@@ -139,6 +139,17 @@ contains "error says no real compiler" "$WORK/err" "no real compiler 'gcc'"
 : >notadir
 XDG_CACHE_HOME=$WORK/notadir/x expect_exit 0 "unwritable cache dir: still compiles" "$HARDEN" cc -O2 -c hello.c -o nc.o
 check "probe cached under XDG_CACHE_HOME/harden" sh -c "ls '$WORK/cache/harden/' | grep -q probe-"
+# HOME pointing nowhere (sbuild, pkgsrc): the probe is cached under TMPDIR, in a private dir,
+# and no HOME is created
+mkdir -p "$WORK/tmp"
+(unset XDG_CACHE_HOME; HOME="$WORK/no/home" TMPDIR="$WORK/tmp" "$HARDEN" cc -O2 -c hello.c -o nh.o)
+check "HOME that does not exist: probe cached in TMPDIR/harden-cache-UID" sh -c "ls '$WORK/tmp/harden-cache-$(id -u)/' | grep -q probe-"
+check "the fallback cache dir is private (0700)" sh -c "[ \"\$(stat -c %a '$WORK/tmp/harden-cache-$(id -u)')\" = 700 ]"
+mkdir -p "$WORK/tmp2/harden-cache-$(id -u)" && chmod 777 "$WORK/tmp2/harden-cache-$(id -u)"
+(unset XDG_CACHE_HOME; HOME="$WORK/no/home" TMPDIR="$WORK/tmp2" "$HARDEN" cc -O2 -c hello.c -o nh2.o)
+check "a fallback dir open to others is not trusted" sh -c "! ls '$WORK/tmp2/harden-cache-$(id -u)/' | grep -q probe-"
+check "... and the build still works" test -s nh2.o
+check "HOME was not created" test ! -e "$WORK/no"
 
 # passthrough and preprocess: untouched output, as configure expects
 expect_exit 0 "--version passes through" "$HARDEN" cc --version
