@@ -17,8 +17,6 @@
 
 #include "util/util.h"
 
-#include <sys/types.h>
-
 /* Features, each with the name users write in HARDEN_DISABLE and cc.conf. */
 enum wrap_feature {
 	WF_STACKPROTECTOR,    /* -fstack-protector-strong */
@@ -75,7 +73,6 @@ struct wrap_target {
 /* What the user's arguments say, after @file expansion (args.c). */
 struct wrap_args {
 	enum wrap_mode mode;
-	bool passthrough_why_set;
 	const char *passthrough_why; /* the argument that made it a passthrough */
 	int opt_level;               /* last -O wins; 0 when absent */
 	const char *opt_flag;        /* the -O argument that set it, or NULL */
