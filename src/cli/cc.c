@@ -89,8 +89,7 @@ static int find_real(const char *name, bool cxx, char **real, struct herr *err)
 				count_wrappers(seen), seen);
 	const char *want = explicit && *explicit ? explicit : name;
 	if (wrap_find_compiler(want, getenv("PATH"), seen, real, err) < 0)
-		return herr_prefix(err, "%s%s", explicit && *explicit ? (cxx ? "HARDEN_CXX=" : "HARDEN_CC=") : "",
-				   explicit && *explicit ? explicit : "compiler");
+		return explicit && *explicit ? herr_prefix(err, cxx ? "HARDEN_CXX" : "HARDEN_CC") : -1;
 	char self[64];
 	if (wrap_self_id(self, sizeof(self), err) < 0)
 		return -1;

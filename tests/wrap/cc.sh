@@ -102,7 +102,7 @@ contains "error names the config file" "$WORK/err" "missing.conf"
 
 # real compiler: explicit, missing, or the wrapper itself
 HARDEN_CC=/nonexistent/gcc expect_exit 2 "HARDEN_CC missing" "$HARDEN" cc -c hello.c
-contains "error names HARDEN_CC" "$WORK/err" "HARDEN_CC=/nonexistent/gcc"
+contains "error names HARDEN_CC and the path" "$WORK/err" "HARDEN_CC: /nonexistent/gcc: not an executable"
 HARDEN_CC=$HARDEN expect_exit 2 "HARDEN_CC naming the wrapper is a loop" "$HARDEN" cc -c hello.c
 contains "loop reported" "$WORK/err" "loop"
 HARDEN_CC=$(command -v gcc) expect_exit 0 "HARDEN_CC=gcc path" "$HARDEN" cc -O2 -c hello.c -o h3.o
