@@ -4,7 +4,9 @@
 # Usage: scripts/deps.sh [--build-only]
 set -e
 PKGS="gcc make pkg-config binutils libelf-dev libdw-dev libjansson-dev libarchive-dev \
-libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils jq"
+libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils jq \
+gcc-multilib binutils-s390x-linux-gnu \
+gpgv gpg xz-utils bzip2"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -24,6 +26,16 @@ fi
 # Optional test tool: Microsoft's SARIF validator (the SARIF tests skip without it).
 # `make demo` passes --build-only and skips it.
 [ "${1:-}" = --build-only ] && exit 0
+
+# Test sources: the wrapper and sandbox tests build real Debian source
+# packages (apt-get source), which needs deb-src entries.
+if [ "$(id -u)" = 0 ] && [ -f /etc/apt/sources.list.d/debian.sources ] &&
+   ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+	echo "deps: enabling deb-src entries for the source-package tests"
+	sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources \
+		> /etc/apt/sources.list.d/harden-deb-src.sources
+	apt-get update -qq || true
+fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 mt="$top/build/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -x "$mt" ] && command -v npm >/dev/null 2>&1; then

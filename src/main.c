@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "check the hardening of ELF files, directories and packages" },
+	{ "audit", cmd_audit, "audit installed packages against pkgsrc's pkg-vulnerabilities list" },
 	{ "cc", cmd_cc, "compile with hardening flags (or call harden through a symlink named gcc...)" },
 	{ "c++", cmd_cc, "compile C++ with hardening flags" },
 	{ "cc-verify", cmd_cc_verify, "check binaries against a harden cc log" },

@@ -78,21 +78,44 @@ static void text_begin(struct reporter *r)
 	fprintf(r->out, "FILE\n");
 }
 
-static void print_name(struct reporter *r, const struct scan_record *rec)
+static void print_name(const struct scan_record *rec, struct buf *out)
 {
 	if (rec->member)
-		fprintf(r->out, "%s[%s]\n", rec->path, rec->member);
+		buf_addf(out, "%s[%s]\n", rec->path, rec->member);
 	else
-		fprintf(r->out, "%s\n", rec->path);
+		buf_addf(out, "%s\n", rec->path);
 }
 
-static void text_record(struct reporter *r, const struct scan_record *rec)
+/* Under a file with DWARF: the units built without each flag, when any. */
+static void print_units(const struct elf_facts *f, struct buf *out)
+{
+	static const struct { enum unit_flag flag; const char *what; } lacks[] = {
+		{ UNIT_SSP, "stack protector" }, { UNIT_STACK_CLASH, "-fstack-clash-protection" },
+		{ UNIT_CF_PROTECTION, "-fcf-protection" }, { UNIT_OPTIMIZED, "optimization (-O0)" },
+	};
+	bool header = false;
+	for (size_t i = 0; i < ARRAY_SIZE(lacks); i++) {
+		char names[200];
+		size_t bad, seen = check_units_without(f, lacks[i].flag, &bad, names, sizeof(names));
+		if (!seen || !bad)
+			continue;
+		if (!header)
+			buf_addf(out, "    dwarf: %zu C units%s%s", seen, f->debug_file ? " in " : "",
+				f->debug_file ? f->debug_file : "");
+		header = true;
+		buf_addf(out, "; %zu without %s: %s", bad, lacks[i].what, names);
+	}
+	if (header)
+		buf_adds(out, "\n");
+}
+
+static void text_render(const struct reporter *r, const struct scan_record *rec, struct buf *out)
 {
 	if (rec->error)
 		return; /* errors go to stderr, from the cli */
 	if (r->o.quiet && rec->res.finding_count == 0)
 		return;
-	fprintf(r->out, "%-11s", elf_kind_name(rec->facts.kind));
+	buf_addf(out, "%-11s", elf_kind_name(rec->facts.kind));
 	for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
 		char cell[32];
 		enum prop p = columns[i].prop;
@@ -103,21 +126,22 @@ static void text_record(struct reporter *r, const struct scan_record *rec)
 				    : (rec->res.v[p].state == ST_NA || rec->res.v[p].state == ST_UNKNOWN) ? DIM
 				    : GREEN;
 		if (color)
-			fprintf(r->out, "%s%-*s%s ", color, columns[i].width, cell, RESET);
+			buf_addf(out, "%s%-*s%s ", color, columns[i].width, cell, RESET);
 		else
-			fprintf(r->out, "%-*s ", columns[i].width, cell);
+			buf_addf(out, "%-*s ", columns[i].width, cell);
 	}
-	print_name(r, rec);
+	print_name(rec, out);
 	for (int p = 0; p < PROP_COUNT; p++) {
 		const struct verdict *v = &rec->res.v[p];
 		if (!rec->res.finding[p])
 			continue;
-		fprintf(r->out, "    %s%s: %s%s", r->o.color ? RED : "", prop_name(p), v->reason,
+		buf_addf(out, "    %s%s: %s%s", r->o.color ? RED : "", prop_name(p), v->reason,
 			r->o.color ? RESET : "");
 		if (v->cause[0])
-			fprintf(r->out, " — likely cause: %s", v->cause);
-		fputc('\n', r->out);
+			buf_addf(out, " — likely cause: %s", v->cause);
+		buf_adds(out, "\n");
 	}
+	print_units(&rec->facts, out);
 }
 
 static void text_end(struct reporter *r, const struct summary *s)
@@ -129,13 +153,13 @@ static void text_end(struct reporter *r, const struct summary *s)
 	fprintf(r->out, "summary: %zu ELF files, %zu not ELF (skipped), %zu errors; %zu files with %zu findings "
 			"(profile %s: %s)\n", s->elf, s->skipped, s->errors, s->with_findings, s->findings,
 		r->o.policy->name, req);
-	fprintf(r->out, "coverage:");
+	fprintf(r->out, "coverage (share of applicable files with the protection):");
 	for (int p = 0; p < PROP_COUNT; p++) {
 		if (p == PROP_STRIPPED || !s->applicable[p])
 			continue;
-		fprintf(r->out, " %s %zu/%zu", prop_name(p), s->good[p], s->applicable[p]);
+		fprintf(r->out, " %s %.0f%%", prop_name(p), 100.0 * (double)s->good[p] / (double)s->applicable[p]);
 	}
 	fputc('\n', r->out);
 }
 
-const struct reporter_ops report_text_ops = { text_begin, text_record, text_end };
+const struct reporter_ops report_text_ops = { .render = text_render, .begin = text_begin, .end = text_end };
