@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "check the hardening of ELF files, directories and packages" },
+	{ "sandbox", cmd_sandbox, "run a build confined: namespaces, seccomp, Landlock, rlimits" },
 };
 
 static void usage(FILE *out)

@@ -11,6 +11,7 @@
 #include "util/util.h"
 
 int cmd_scan(int argc, char **argv);
+int cmd_sandbox(int argc, char **argv);
 
 /* Print "harden: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
