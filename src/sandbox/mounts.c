@@ -90,8 +90,11 @@ static int make_file(const char *path, struct herr *err)
 	free(dir);
 	if (rc < 0)
 		return -1;
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (fd < 0 && errno != EEXIST && errno != EISDIR)
+	struct stat st;
+	if (lstat(path, &st) == 0)
+		return 0; /* already there (e.g. inside another bind): mount over it */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 && errno != EEXIST)
 		return fail(err, "cannot create mount point", path);
 	if (fd >= 0)
 		close(fd);
