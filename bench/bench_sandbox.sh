@@ -1,0 +1,74 @@
+#!/bin/sh
+# Sandbox costs, against the peers run in the same go:
+#  1. start-up: `harden sandbox -- true` vs plain `true` vs bubblewrap
+#     (`bwrap --unshare-all` with a comparable root: ro /usr, /bin, /lib*,
+#     /etc; tmpfs /tmp; /dev; /proc), N runs each, per-run milliseconds;
+#  2. the Debian zlib build (configure, make -j2, make check) inside vs
+#     outside, median of 3, as a ratio (target: <= 1.03).
+# Installs Debian's bubblewrap when missing and we are root.
+top=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+H=${HARDEN:-$top/harden}
+N=${BENCH_SANDBOX_RUNS:-200}
+work=$(mktemp -d "${TMPDIR:-/tmp}/harden-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1
+fi
+
+now() { date +%s.%N; }
+# per_run_ms CMD...: mean wall time of N runs in milliseconds.
+per_run_ms() {
+	t0=$(now)
+	i=0
+	while [ $i -lt "$N" ]; do
+		"$@" >/dev/null 2>&1 || { echo "fail"; return; }
+		i=$((i + 1))
+	done
+	echo "$t0 $(now) $N" | awk '{ printf "%.3f", ($2 - $1) * 1000 / $3 }'
+}
+
+echo "start-up, mean of $N runs:"
+t_true=$(per_run_ms /bin/true)
+echo "  true                      ${t_true} ms"
+t_h=$(per_run_ms "$H" sandbox --build "$work" -- /bin/true)
+echo "  harden sandbox -- true    ${t_h} ms"
+if command -v bwrap >/dev/null 2>&1; then
+	t_b=$(per_run_ms bwrap --unshare-all --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin \
+		--symlink usr/lib /lib --symlink usr/lib64 /lib64 --ro-bind /etc /etc --tmpfs /tmp \
+		--dev /dev --proc /proc --bind "$work" "$work" --chdir "$work" /bin/true)
+	echo "  bwrap --unshare-all true  ${t_b} ms"
+	echo "$t_h $t_b $t_true" | awk '{ if ($2 > 0 && $1 != "fail" && $2 != "fail")
+		printf "  ratio harden/bwrap: %.2f (target < 1); harden overhead over true: %.2f ms\n", $1 / $2, $1 - $3 }'
+else
+	echo "  bwrap: not installed (apt-get install bubblewrap), no comparison"
+fi
+
+. "$top/tests/sandbox/zlib.inc"
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+zlib_once() { # zlib_once inside|outside -> seconds
+	zlib_source "$work/z" || return 1
+	cd "$work/z/src" || return 1
+	t0=$(now)
+	if [ "$1" = inside ]; then
+		"$H" sandbox --build "$work/z/src" -- sh -c './configure && make -j2 && make check' >/dev/null 2>&1 || return 1
+	else
+		sh -c './configure && make -j2 && make check' >/dev/null 2>&1 || return 1
+	fi
+	t1=$(now)
+	cd "$work" || return 1
+	echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }'
+}
+if ! zlib_download; then
+	echo "zlib build: skipped: $ZLIB_WHY"
+	exit 0
+fi
+o1=$(zlib_once outside); i1=$(zlib_once inside)
+o2=$(zlib_once outside); i2=$(zlib_once inside)
+o3=$(zlib_once outside); i3=$(zlib_once inside)
+if [ -z "$o3" ] || [ -z "$i3" ]; then echo "zlib build: failed"; exit 1; fi
+mo=$(median3 "$o1" "$o2" "$o3"); mi=$(median3 "$i1" "$i2" "$i3")
+echo "zlib configure+make+check, median of 3 (interleaved):"
+echo "  outside  ${mo} s   ($o1 $o2 $o3)"
+echo "  inside   ${mi} s   ($i1 $i2 $i3)"
+echo "$mi $mo" | awk '{ printf "  ratio inside/outside: %.3f (target <= 1.03)\n", $1 / $2 }'
