@@ -257,8 +257,17 @@ static int configure(int argc, char **argv, struct flags *f, struct sandbox_opts
 	int rc = load_policy(f->policy, &vars, o);
 	if (rc == 0)
 		rc = apply_flags(f, &vars, o);
-	if (rc == 0 && !o->build_dir)
-		o->build_dir = xstrdup(vars.build);
+	if (rc == 0 && !o->build_dir) {
+		/* The default build tree is the current directory: it gets the
+		 * same checks as one given explicitly (exists, is not /). */
+		char *line = xasprintf("build = %s", vars.build);
+		struct herr err;
+		if (sandbox_policy_parse("current directory", line, strlen(line), NULL, o, &err) < 0) {
+			cli_error("sandbox: %s (use --build DIR)", err.msg);
+			rc = -1;
+		}
+		free(line);
+	}
 	free(build);
 	free(out);
 	if (rc < 0)

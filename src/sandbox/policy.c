@@ -115,10 +115,19 @@ static char *existing_path(struct line_ctx *c, const char *key, const char *v, b
 	return real;
 }
 
+/* A writable "/" would be the host's whole file system, not a build tree. */
+static int refuse_root(struct line_ctx *c, const char *key, char *real)
+{
+	if (strcmp(real, "/"))
+		return 0;
+	free(real);
+	return line_error(c, "%s: refusing to make / writable (give the build tree itself)", key);
+}
+
 static int set_path(struct line_ctx *c, const char *key, const char *v, char **slot)
 {
 	char *p = existing_path(c, key, v, true);
-	if (!p)
+	if (!p || refuse_root(c, key, p) < 0)
 		return -1;
 	free(*slot);
 	*slot = p;
@@ -136,7 +145,7 @@ static int add_mount(struct line_ctx *c, const char *key, const char *v, enum sa
 		return 0;
 	}
 	char *p = existing_path(c, key, v, false);
-	if (!p)
+	if (!p || (kind == SANDBOX_RW && refuse_root(c, key, p) < 0))
 		return -1;
 	sandbox_add_mount(c->o, kind, p);
 	free(p);

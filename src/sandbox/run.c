@@ -91,7 +91,7 @@ static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 		herr_set(&e, "cannot enter the build directory %s: %s", o->build_dir, strerror(errno));
 		child_fail(errfd, &e);
 	}
-	if (sandbox_apply_rlimits(o, &e) < 0 || sandbox_drop_privileges(&e) < 0)
+	if (sandbox_drop_privileges(&e) < 0)
 		child_fail(errfd, &e);
 	if (p->landlock && sandbox_landlock_apply(o, p->landlock_abi, p->landlock_net, scratch, &e) < 0)
 		child_fail(errfd, &e);
@@ -99,6 +99,10 @@ static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 	sandbox_build_env(o, home, tmp, &env);
 	environ = env.v;
 	if (p->seccomp && sandbox_seccomp_load(o, &e) < 0)
+		child_fail(errfd, &e);
+	/* Limits last: nothing of ours allocates after this (an address-space
+	 * limit below what a sanitizer runtime has mapped would break us). */
+	if (sandbox_apply_rlimits(o, &e) < 0)
 		child_fail(errfd, &e);
 	execvp(o->argv[0], o->argv);
 	herr_set(&e, "cannot run %s: %s", o->argv[0], strerror(errno));

@@ -45,6 +45,8 @@ expect_exit 2 "a relative command that does not exist" "$H" sandbox $BE --build 
 contains "names the relative command" "$WORK/err" "./configure: No such file"
 expect_exit 2 "a bad flag value" "$H" sandbox --build "$B" --network internet -- true
 contains "flag errors name the flag" "$WORK/err" "--network: 'internet' is not none or loopback"
+expect_exit 2 "the default build tree / is refused" sh -c 'cd / && exec "$0" sandbox -- true' "$H"
+contains "says why" "$WORK/err" "refusing to make / writable"
 expect_exit 2 "--rlimit without =" "$H" sandbox --build "$B" --rlimit nproc -- true
 
 # A good policy, by name, with ${BUILD}; its settings show in --explain.

@@ -123,6 +123,13 @@ check "a daemon does not outlive the sandbox" gone "$marker"
 check "outside, the same daemon survives (and pgrep sees it)" running "$marker-outside"
 pkill -f "$marker-outside"
 
+"$H" sandbox $BE --build "$B" -- sleep 30 &
+sbpid=$!
+sleep 0.3
+kill -TERM "$sbpid"
+wait "$sbpid"
+rc=$?
+[ "$rc" = 143 ] && ok "SIGTERM to harden reaches the command: 143" || notok "SIGTERM to harden: exit $rc, want 143"
 expect_exit 7 "exit status propagated" sb -- sh -c 'exit 7'
 expect_exit 143 "killed by SIGTERM: 128+15" sb -- sh -c 'kill -TERM $$'
 t0=$(date +%s)

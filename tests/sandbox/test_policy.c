@@ -71,6 +71,8 @@ static void test_errors_name_line_and_reason(void **state)
 	expect_error("env = 1A=x\n", "not a valid variable name");
 	expect_error("tmpfs = /\n", "cannot replace the root");
 	expect_error("build = /etc/passwd\n", "not a directory");
+	expect_error("build = /\n", "refusing to make / writable");
+	expect_error("rw = /usr/..\n", "refusing to make / writable");
 }
 
 static void test_nul_in_middle_is_caught(void **state)
