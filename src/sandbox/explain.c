@@ -32,8 +32,17 @@ static void explain_namespaces(const struct sandbox_opts *o, const struct sandbo
 		 (unsigned)getuid(), (unsigned)getgid(), o->root_inside ? 0 : SANDBOX_BUILD_UID,
 		 o->root_inside ? 0 : SANDBOX_BUILD_GID, o->hostname);
 	buf_addf(out, "  root: read-only /usr /bin /sbin /lib*, /etc essentials; tmpfs /tmp /var/tmp %s; "
-		      "minimal /dev; fresh /proc; network: %s\n",
-		 SANDBOX_HOME, o->network == SANDBOX_NET_LOOPBACK ? "loopback only (up)" : "none (lo only)");
+		      "minimal /dev; fresh /proc\n", SANDBOX_HOME);
+}
+
+static void explain_paths(const struct sandbox_opts *o, const struct sandbox_plan *p, struct buf *out)
+{
+	if (p->namespaces)
+		buf_addf(out, "network: %s\n", o->network == SANDBOX_NET_LOOPBACK ? "loopback (own namespace, lo up)"
+									: "none (own namespace, only lo)");
+	else
+		buf_addf(out, "network: %s\n", o->network == SANDBOX_NET_LOOPBACK ? "loopback requested: HOST NETWORK reachable"
+									: "none (seccomp and Landlock only)");
 	if (o->build_dir)
 		buf_addf(out, "  rw %s (build, working directory)\n", o->build_dir);
 	if (o->out_dir)
@@ -78,6 +87,7 @@ void sandbox_explain(const struct sandbox_opts *o, const struct sandbox_kernel *
 		     const struct sandbox_plan *p, struct buf *out)
 {
 	explain_namespaces(o, k, p, out);
+	explain_paths(o, p, out);
 	explain_filters(o, p, out);
 	buf_adds(out, "privileges: no_new_privs; all capabilities dropped (bounding and ambient sets emptied)\n");
 	buf_adds(out, "rlimits:");

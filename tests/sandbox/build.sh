@@ -57,7 +57,8 @@ if [ -n "$ESC" ] && [ -n "$HAVE_NS" ]; then
 	cp "$ESC" "$P/tcp-test"
 	printf 'check:\n\t./tcp-test loopback | grep -qx allowed\n' >"$P/Makefile.tcp"
 	expect_exit 0 "a loopback TCP test suite passes with network = loopback" \
-		"$H" sandbox --build "$P" --policy tcp-tests -- make -f Makefile.tcp check
+		"$H" sandbox $BE --build "$P" --policy tcp-tests -- make -f Makefile.tcp check
+	sc "loopback TCP with network = none" &&
 	expect_exit 2 "and fails with network = none" "$H" sandbox $BE --build "$P" -- make -f Makefile.tcp check
 fi
 
