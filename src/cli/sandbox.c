@@ -299,7 +299,7 @@ int cmd_sandbox(int argc, char **argv)
 	struct sandbox_kernel k;
 	struct sandbox_plan plan;
 	struct herr err = { "" };
-	sandbox_probe(&k, f.explain);
+	sandbox_probe(&k, f.explain ? &o : NULL);
 	bool planned = sandbox_plan(&o, &k, &plan, &err) == 0;
 	if (f.explain) {
 		struct buf b = { 0 };
@@ -328,7 +328,7 @@ int cmd_sandbox(int argc, char **argv)
 			cli_error("sandbox: %s", err.msg);
 		}
 		if (plan.missing != before)
-			cli_warn("sandbox: best effort: user namespaces refused by the kernel; ran without them");
+			cli_warn("sandbox: best effort: ran without namespaces: %s", plan.namespaces_why);
 	}
 	strvec_clear(&f.lines);
 	sandbox_opts_free(&o);

@@ -21,8 +21,8 @@ static void explain_namespaces(const struct sandbox_opts *o, const struct sandbo
 			       const struct sandbox_plan *p, struct buf *out)
 {
 	if (!p->namespaces) {
-		buf_addf(out, "namespaces: NOT APPLIED: user namespaces unavailable%s%s\n",
-			 k->userns_why[0] ? ": " : "", k->userns_why);
+		buf_addf(out, "namespaces: NOT APPLIED: %s\n",
+			 k->userns_why[0] ? k->userns_why : "user namespaces unavailable");
 		buf_addf(out, "  the host file system is visible (Landlock limits writes), host processes are visible, "
 			      "the host network is reachable unless seccomp/Landlock stop it; "
 			      "daemons are killed at the end by a subreaper\n");

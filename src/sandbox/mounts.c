@@ -43,8 +43,11 @@ static const char *const etc_entries[] = {
 
 static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 
+/* Errors name the path as the sandbox will see it, not our scratch name. */
 static int fail(struct herr *err, const char *what, const char *path)
 {
+	if (starts_with(path, "/newroot/"))
+		path += strlen("/newroot");
 	return herr_set(err, "%s %s: %s", what, path, strerror(errno));
 }
 

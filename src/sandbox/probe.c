@@ -2,53 +2,22 @@
  * probe.c — what this kernel offers, and the plan: which layers apply.
  *
  * Probing is cheap on purpose (sandbox start-up is benchmarked): Landlock
- * and seccomp answer with one syscall each; user namespaces are only tried
- * for --explain, because sandbox_run's clone() is itself the real test and
- * reports the refusal with its errno.
+ * and seccomp answer with one syscall each; namespaces are only tried for
+ * --explain (a full throw-away setup, since a kernel may allow the clone
+ * and still refuse a mount), because sandbox_run's own setup is otherwise
+ * the real test and reports the failing step.
  */
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>
-#include <sched.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
-
-static void probe_userns(struct sandbox_kernel *k)
-{
-	int pipefd[2];
-	if (pipe(pipefd) < 0) {
-		snprintf(k->userns_why, sizeof(k->userns_why), "cannot probe: pipe: %s", strerror(errno));
-		return;
-	}
-	pid_t pid = fork();
-	if (pid == 0) {
-		int e = unshare(NS_FLAGS) < 0 ? errno : 0;
-		if (write(pipefd[1], &e, sizeof(e)) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(pipefd[1]);
-	int e = -1;
-	if (pid > 0) {
-		if (read(pipefd[0], &e, sizeof(e)) != sizeof(e))
-			e = -1;
-		waitpid(pid, NULL, 0);
-	}
-	close(pipefd[0]);
-	k->userns = e == 0;
-	if (e > 0)
-		snprintf(k->userns_why, sizeof(k->userns_why),
-			 "unshare(CLONE_NEWUSER|...): %s (see user.max_user_namespaces)", strerror(e));
-	else if (e < 0)
-		snprintf(k->userns_why, sizeof(k->userns_why), "cannot probe: fork failed");
-}
 
 static bool probe_seccomp(void)
 {
@@ -106,7 +75,7 @@ static void probe_pids_cgroup(struct sandbox_kernel *k)
 	buf_free(&b);
 }
 
-void sandbox_probe(struct sandbox_kernel *k, bool want_userns_probe)
+void sandbox_probe(struct sandbox_kernel *k, const struct sandbox_opts *trial)
 {
 	memset(k, 0, sizeof(*k));
 	k->is_root = geteuid() == 0;
@@ -114,10 +83,14 @@ void sandbox_probe(struct sandbox_kernel *k, bool want_userns_probe)
 	k->landlock_abi = sandbox_landlock_probe_abi();
 	if (k->is_root)
 		probe_pids_cgroup(k);
-	if (want_userns_probe)
-		probe_userns(k);
-	else
-		k->userns = true; /* clone() in sandbox_run will tell */
+	k->userns = true; /* without a trial, clone() in sandbox_run will tell */
+	if (trial) {
+		struct herr err;
+		if (sandbox_try_namespaces(trial, &err) < 0) {
+			k->userns = false;
+			snprintf(k->userns_why, sizeof(k->userns_why), "%s", err.msg);
+		}
+	}
 }
 
 void sandbox_missing_names(unsigned missing, struct buf *b)

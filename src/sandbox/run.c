@@ -59,13 +59,30 @@ static void noop_handler(int sig)
 	(void)sig;
 }
 
-/* Report a setup failure to the parent and die: used only in children. */
-static void __attribute__((noreturn)) child_fail(int errfd, const struct herr *e)
+/*
+ * Report a setup failure to the parent and die: used only in children. The
+ * first byte says who failed: 'N' the namespace setup in init (best effort
+ * may then run without namespaces), 'C' the command's own last steps.
+ */
+static void __attribute__((noreturn)) fail_as(char who, int errfd, const struct herr *e)
 {
+	char msg[sizeof(e->msg) + 1];
+	msg[0] = who;
 	size_t n = strlen(e->msg);
-	if (write(errfd, e->msg, n) < 0)
+	memcpy(msg + 1, e->msg, n);
+	if (write(errfd, msg, n + 1) < 0)
 		_exit(126);
 	_exit(127);
+}
+
+static void __attribute__((noreturn)) child_fail(int errfd, const struct herr *e)
+{
+	fail_as('C', errfd, e);
+}
+
+static void __attribute__((noreturn)) init_fail(int errfd, const struct herr *e)
+{
+	fail_as('N', errfd, e);
 }
 
 static int exit_code(int status)
@@ -135,13 +152,13 @@ static void __attribute__((noreturn)) reap_until(pid_t command)
 }
 
 static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
-					       int syncfd, int errfd, const sigset_t *mask)
+					       int syncfd, int errfd, const sigset_t *mask, bool trial)
 {
 	struct herr e;
 	char byte;
 	if (o->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		herr_set(&e, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
-		child_fail(errfd, &e);
+		init_fail(errfd, &e);
 	}
 	/* End of file instead of a byte: harden died or gave up before mapping us. */
 	if (read(syncfd, &byte, 1) != 1)
@@ -151,17 +168,19 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 		setgroups(0, NULL);
 	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
 		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
-		child_fail(errfd, &e);
+		init_fail(errfd, &e);
 	}
 	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
-		child_fail(errfd, &e);
+		init_fail(errfd, &e);
+	if (trial)
+		_exit(0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], noop_handler); /* pid 1 ignores signals it has no handler for */
 	pid_t cmd = fork();
 	if (cmd < 0) {
 		herr_set(&e, "cannot fork the command: %s", strerror(errno));
-		child_fail(errfd, &e);
+		init_fail(errfd, &e);
 	}
 	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
 	if (cmd == 0)
@@ -201,8 +220,9 @@ static int map_ids(pid_t pid, const struct sandbox_opts *o, struct herr *err)
 	return write_proc(pid, "gid_map", map, err);
 }
 
-/* Read a setup error, if any; end of file (no bytes) means the command runs. */
-static bool read_child_error(int fd, struct herr *err)
+/* Read a setup error, if any; end of file (no bytes) means the command runs.
+ * Returns 0, or the tag of the failed side ('N' namespaces, 'C' command). */
+static char read_child_error(int fd, struct herr *err)
 {
 	char msg[sizeof(err->msg)];
 	size_t len = 0;
@@ -212,10 +232,10 @@ static bool read_child_error(int fd, struct herr *err)
 		if (n > 0)
 			len += (size_t)n;
 	if (len == 0)
-		return false;
+		return 0;
 	msg[len] = '\0';
-	herr_set(err, "%s", msg);
-	return true;
+	herr_set(err, "%s", msg + 1);
+	return msg[0];
 }
 
 /*
@@ -269,8 +289,9 @@ static int finish(int status, bool timed_out, const struct sandbox_opts *o, stru
 	return exit_code(status);
 }
 
+/* -2: clone refused; -3: namespace setup failed (err says where); -1: other. */
 static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
-			  const char *cgroup, struct herr *err)
+			  const char *cgroup, bool trial, struct herr *err)
 {
 	int syncp[2], errp[2];
 	if (pipe2(syncp, O_CLOEXEC) < 0)
@@ -284,7 +305,7 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 	if (pid == 0) {
 		close(syncp[1]);
 		close(errp[0]);
-		run_init(o, p, syncp[0], errp[1], mask);
+		run_init(o, p, syncp[0], errp[1], mask, trial);
 	}
 	int saved = errno;
 	close(syncp[0]);
@@ -305,12 +326,14 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		return -1;
 	}
 	close(syncp[1]);
-	bool failed = read_child_error(errp[0], err);
+	char failed = read_child_error(errp[0], err);
 	close(errp[0]);
 	bool timed_out;
-	int status = wait_child(pid, o->timeout, &timed_out);
+	int status = wait_child(pid, trial ? 0 : o->timeout, &timed_out);
 	if (failed)
-		return -1;
+		return failed == 'N' ? -3 : -1;
+	if (trial)
+		return status == 0 ? 0 : herr_set(err, "namespace setup trial ended with status %d", status);
 	return finish(status, timed_out, o, err);
 }
 
@@ -388,7 +411,7 @@ static int run_plain(const struct sandbox_opts *o, struct sandbox_plan *p, const
 	if (pid < 0) {
 		rc = herr_set(err, "fork: %s", strerror(errno));
 	} else {
-		bool failed = read_child_error(errp[0], err);
+		bool failed = read_child_error(errp[0], err) != 0;
 		bool timed_out;
 		int status = wait_child(pid, o->timeout, &timed_out);
 		rc = failed ? -1 : finish(status, timed_out, o, err);
@@ -411,14 +434,24 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 	    sandbox_cgroup_create(k->pids_cgroup, o->rlim[SANDBOX_RLIM_NPROC], cgroup, sizeof(cgroup), err) < 0)
 		rc = -1;
 	if (rc == 0 && p->namespaces) {
-		rc = run_namespaced(o, p, &mask, cgroup[0] ? cgroup : NULL, err);
-		if (rc == -2) {
+		rc = run_namespaced(o, p, &mask, cgroup[0] ? cgroup : NULL, false, err);
+		if (rc == -3 && o->best_effort) {
+			/* The kernel let us create namespaces but not set them up
+			 * (e.g. a container masking /proc): run without, saying why. */
+			snprintf(p->namespaces_why, sizeof(p->namespaces_why), "%s", err->msg);
+			rc = 0;
+			p->namespaces = false;
+			p->missing |= SANDBOX_LAYER_USERNS;
+		} else if (rc == -3) {
+			rc = -1;
+		} else if (rc == -2) {
 			int e = errno;
 			if (!o->best_effort)
 				rc = herr_set(err, "user namespaces: clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWNET|...) refused: %s "
 					      "(see sysctl user.max_user_namespaces); refusing to run less confined (--best-effort runs without)",
 					      strerror(e));
 			else {
+				snprintf(p->namespaces_why, sizeof(p->namespaces_why), "clone: %s", strerror(e));
 				rc = 0;
 				p->namespaces = false;
 				p->missing |= SANDBOX_LAYER_USERNS;
@@ -431,4 +464,16 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 		sandbox_cgroup_remove(cgroup);
 	sigprocmask(SIG_SETMASK, &mask, NULL);
 	return rc;
+}
+
+int sandbox_try_namespaces(const struct sandbox_opts *o, struct herr *err)
+{
+	struct sandbox_plan p = { .namespaces = true };
+	sigset_t mask;
+	block_signals(&mask);
+	int rc = run_namespaced(o, &p, &mask, NULL, true, err);
+	if (rc == -2)
+		rc = herr_set(err, "clone(CLONE_NEWUSER|...): %s (see user.max_user_namespaces)", strerror(errno));
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	return rc < 0 ? -1 : 0;
 }

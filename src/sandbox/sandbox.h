@@ -76,7 +76,7 @@ struct sandbox_opts {
 /* What this kernel offers. */
 struct sandbox_kernel {
 	bool userns;
-	char userns_why[256]; /* why not, when !userns */
+	char userns_why[1024]; /* why not, when !userns */
 	bool seccomp;
 	int landlock_abi;     /* 0 when Landlock is absent or disabled */
 	bool is_root;         /* euid 0: RLIMIT_NPROC does not bind root */
@@ -88,6 +88,7 @@ struct sandbox_plan {
 	bool namespaces, seccomp, landlock, landlock_net, pids_cgroup, nproc_rlimit;
 	int landlock_abi;
 	unsigned missing;     /* SANDBOX_LAYER_* the kernel does not offer */
+	char namespaces_why[1024]; /* set when sandbox_run fell back without them */
 };
 
 void sandbox_opts_init(struct sandbox_opts *o);
@@ -107,8 +108,14 @@ int sandbox_policy_parse(const char *file, const char *text, size_t len,
 /* Parse "unlimited", N, or N with a K/M/G/T suffix (powers of 1024). */
 int sandbox_parse_limit(const char *s, bool sizes, rlim_t *out);
 
-/* Kernel probe (cheap: no process is created unless probe_userns). */
-void sandbox_probe(struct sandbox_kernel *k, bool probe_userns);
+/*
+ * Kernel probe. Cheap unless trial is given: then the namespaces are
+ * really created and set up for trial's mounts (a throw-away process), so
+ * --explain reports what would fail, e.g. a container masking /proc.
+ */
+void sandbox_probe(struct sandbox_kernel *k, const struct sandbox_opts *trial);
+/* run.c: that trial; -1 with the failing step in err. */
+int sandbox_try_namespaces(const struct sandbox_opts *o, struct herr *err);
 
 /* Decide the plan; -1 with the missing layer named, unless best_effort. */
 int sandbox_plan(const struct sandbox_opts *o, const struct sandbox_kernel *k,

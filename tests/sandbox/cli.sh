@@ -78,6 +78,17 @@ expect_exit 0 "default.policy is read when no --policy" "$H" sandbox $BE --build
 contains "explain: network from default.policy" "$WORK/out" "network: loopback"
 rm -f "$P/default.policy"
 
+# A namespace setup step that fails (here: a tmpfs where / is read-only)
+# is an error naming the step; --explain finds it by a trial setup; best
+# effort runs without namespaces and says why.
+if [ -n "$HAVE_NS" ]; then
+	expect_exit 2 "a failing mount step is an error" "$H" sandbox --build "$B" --tmpfs /usr/harden-no-such-dir -- true
+	contains "the error names the step" "$WORK/err" "mount namespace: cannot create directory .*/usr/harden-no-such-dir: Read-only file system"
+	expect_exit 2 "--explain runs a trial setup and reports it" "$H" sandbox --build "$B" --tmpfs /usr/harden-no-such-dir --explain
+	contains "explain: namespaces not applied, with the step" "$WORK/out" "^namespaces: NOT APPLIED: .*Read-only file system"
+	expect_exit 0 "best effort runs without namespaces when their setup fails" "$H" sandbox --best-effort --build "$B" --tmpfs /usr/harden-no-such-dir -- true
+	contains "and says why" "$WORK/err" "ran without namespaces: mount namespace: cannot create directory"
+fi
 HARDEN_SANDBOX_SIMULATE_MISSING=userns expect_exit 2 "--explain when a layer is missing" "$H" sandbox --build "$B" --explain
 contains "explain names what is missing" "$WORK/out" "^missing: user namespaces"
 HARDEN_SANDBOX_SIMULATE_MISSING=userns expect_exit 0 "--explain --best-effort" "$H" sandbox --best-effort --build "$B" --explain
