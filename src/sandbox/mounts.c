@@ -47,7 +47,7 @@ static const char *const devices[] = { "null", "zero", "full", "random", "urando
 static int fail(struct herr *err, const char *what, const char *path)
 {
 	if (starts_with(path, "/newroot/"))
-		path += strlen("/newroot");
+		path = strchr(path + 1, '/');
 	return herr_set(err, "%s %s: %s", what, path, strerror(errno));
 }
 
