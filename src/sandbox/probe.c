@@ -27,11 +27,29 @@ static bool probe_seccomp(void)
 	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action) == 0;
 }
 
+/* A cgroup directory we may create children in, with pids.max in them. */
+static bool usable_pids_parent(const char *dir, bool v2)
+{
+	char probe[300];
+	struct herr e;
+	if (v2) {
+		struct buf sc = { 0 };
+		snprintf(probe, sizeof(probe), "%s/cgroup.subtree_control", dir);
+		bool has = read_file(probe, &sc, &e) == 0 && strstr(sc.p, "pids");
+		buf_free(&sc);
+		if (!has)
+			return false;
+	}
+	snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
+	return access(dir, W_OK) == 0 && access(probe, F_OK) == 0;
+}
+
 /*
  * Where root can create a pids cgroup: RLIMIT_NPROC never binds a process
  * whose real uid is host root, so for root the process limit needs a cgroup.
- * cgroup v1 "pids" hierarchy first (no delegation rules), then v2 when the
- * pids controller is enabled for our cgroup's children.
+ * cgroup v1 "pids" hierarchy first (no delegation rules); on v2, our own
+ * cgroup when it delegates pids to its children, else the root of the
+ * hierarchy (systemd enables pids there), where root may always create one.
  */
 static void probe_pids_cgroup(struct sandbox_kernel *k)
 {
@@ -39,37 +57,29 @@ static void probe_pids_cgroup(struct sandbox_kernel *k)
 	struct herr e;
 	if (read_file("/proc/self/cgroup", &b, &e) < 0)
 		return;
+	struct stat st;
+	const char *v2base = stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0 ? "/sys/fs/cgroup"
+										 : "/sys/fs/cgroup/unified";
 	char *save = NULL;
-	for (char *line = strtok_r(b.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(b.p, "\n", &save); line && !k->pids_cgroup[0];
+	     line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':');
 		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
 		if (!c2)
 			continue;
 		*c2 = '\0';
 		const char *ctrls = c1 + 1, *path = c2 + 1;
-		char dir[256], probe[300];
-		struct stat st;
-		bool v1 = strstr(ctrls, "pids") != NULL;
-		bool v2 = !*ctrls && line[0] == '0';
-		if (v1)
+		char dir[256];
+		if (strstr(ctrls, "pids")) {
 			snprintf(dir, sizeof(dir), "/sys/fs/cgroup/pids%s", path);
-		else if (v2)
-			snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s%s",
-				 stat("/sys/fs/cgroup/cgroup.controllers", &st) == 0 ? "" : "/unified", path);
-		else
-			continue;
-		if (v2) {
-			struct buf sc = { 0 };
-			snprintf(probe, sizeof(probe), "%s/cgroup.subtree_control", dir);
-			bool has = read_file(probe, &sc, &e) == 0 && strstr(sc.p, "pids");
-			buf_free(&sc);
-			if (!has)
-				continue;
-		}
-		snprintf(probe, sizeof(probe), "%s/cgroup.procs", dir);
-		if (access(dir, W_OK) == 0 && access(probe, F_OK) == 0) {
-			snprintf(k->pids_cgroup, sizeof(k->pids_cgroup), "%s", dir);
-			break;
+			if (usable_pids_parent(dir, false))
+				snprintf(k->pids_cgroup, sizeof(k->pids_cgroup), "%s", dir);
+		} else if (!*ctrls && line[0] == '0') {
+			snprintf(dir, sizeof(dir), "%s%s", v2base, path);
+			if (usable_pids_parent(dir, true))
+				snprintf(k->pids_cgroup, sizeof(k->pids_cgroup), "%s", dir);
+			else if (usable_pids_parent(v2base, true))
+				snprintf(k->pids_cgroup, sizeof(k->pids_cgroup), "%s", v2base);
 		}
 	}
 	buf_free(&b);
