@@ -10,8 +10,11 @@
  */
 #include "sandbox/sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,9 +32,30 @@ static int write_text(const char *path, const char *text, struct herr *err)
 	return 0;
 }
 
+/* A harden killed by SIGKILL cannot remove its cgroup; the next run
+ * removes those whose harden is gone (rmdir refuses a populated one). */
+static void remove_stale(const char *root)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!starts_with(de->d_name, "harden-sandbox."))
+			continue;
+		int pid = atoi(de->d_name + strlen("harden-sandbox."));
+		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH) {
+			char path[512];
+			snprintf(path, sizeof(path), "%s/%s", root, de->d_name);
+			rmdir(path);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
 int sandbox_cgroup_create(const char *root, rlim_t max, char *path, size_t pathlen,
 			  struct herr *err)
 {
+	remove_stale(root);
 	snprintf(path, pathlen, "%s/harden-sandbox.%d", root, (int)getpid());
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return herr_set(err, "pids cgroup: cannot create %s: %s", path, strerror(errno));

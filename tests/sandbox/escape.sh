@@ -158,6 +158,13 @@ kill -9 "$sbpid"
 sleep 0.3
 check "without --die-with-parent the sandbox outlives harden" running "sleep 32$$"
 pkill -f "sleep 32$$"
+cg=$(sed -n 's/^  process limit for root: pids cgroup under //p' "$WORK/explain")
+if [ -n "$cg" ]; then
+	sleep 0.2
+	sb -- true
+	check "cgroups left by a killed harden are removed by the next run" \
+		sh -c "! ls '$cg' | grep -q '^harden-sandbox\.'"
+fi
 
 # --- identity and environment ---
 if [ -n "$HAVE_NS" ]; then
