@@ -47,9 +47,14 @@ static void explain_paths(const struct sandbox_opts *o, const struct sandbox_pla
 		buf_addf(out, "  rw %s (build, working directory)\n", o->build_dir);
 	if (o->out_dir)
 		buf_addf(out, "  rw %s (out)\n", o->out_dir);
-	for (size_t i = 0; i < o->n_mounts; i++)
-		buf_addf(out, "  %s %s\n", o->mounts[i].kind == SANDBOX_RO ? "ro" : o->mounts[i].kind == SANDBOX_RW ? "rw" : "tmpfs",
-			 o->mounts[i].path);
+	for (size_t i = 0; i < o->n_mounts; i++) {
+		enum sandbox_mount_kind kind = o->mounts[i].kind;
+		buf_addf(out, "  %s %s%s\n", kind == SANDBOX_RO ? "ro" : kind == SANDBOX_RW ? "rw" : "tmpfs",
+			 o->mounts[i].path,
+			 p->namespaces || kind == SANDBOX_RW ? ""
+			 : kind == SANDBOX_TMPFS ? " (NOT APPLIED without a mount namespace; stays read-only)"
+						 : " (read-only through Landlock)");
+	}
 }
 
 static void explain_filters(const struct sandbox_opts *o, const struct sandbox_plan *p, struct buf *out)

@@ -97,7 +97,7 @@ static int allow_writes(int ruleset, const char *path, int abi, bool files_only,
 	return 0;
 }
 
-static int add_rules(int ruleset, const struct sandbox_opts *o, int abi,
+static int add_rules(int ruleset, const struct sandbox_opts *o, int abi, bool namespaced,
 		     const char *const *scratch, struct herr *err)
 {
 	static const char *const devices[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/tty",
@@ -109,10 +109,14 @@ static int add_rules(int ruleset, const struct sandbox_opts *o, int abi,
 	for (size_t i = 0; scratch && scratch[i]; i++)
 		if (allow_writes(ruleset, scratch[i], abi, false, err) < 0)
 			return -1;
-	for (size_t i = 0; i < o->n_mounts; i++)
-		if (o->mounts[i].kind != SANDBOX_RO &&
+	/* A --tmpfs path is a private tmpfs only with a mount namespace; without
+	 * one it would be the host's directory, which stays read-only. */
+	for (size_t i = 0; i < o->n_mounts; i++) {
+		enum sandbox_mount_kind kind = o->mounts[i].kind;
+		if ((kind == SANDBOX_RW || (kind == SANDBOX_TMPFS && namespaced)) &&
 		    allow_writes(ruleset, o->mounts[i].path, abi, false, err) < 0)
 			return -1;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(devices); i++)
 		if (allow_writes(ruleset, devices[i], abi, false, err) < 0)
 			return -1;
@@ -120,7 +124,7 @@ static int add_rules(int ruleset, const struct sandbox_opts *o, int abi,
 	return allow_writes(ruleset, "/dev/pts", abi, true, err);
 }
 
-int sandbox_landlock_apply(const struct sandbox_opts *o, int abi, bool net,
+int sandbox_landlock_apply(const struct sandbox_opts *o, int abi, bool net, bool namespaced,
 			   const char *const *scratch, struct herr *err)
 {
 	struct ll_ruleset_attr attr = { .handled_access_fs = write_access(abi) };
@@ -132,7 +136,7 @@ int sandbox_landlock_apply(const struct sandbox_opts *o, int abi, bool net,
 	int ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, size, 0);
 	if (ruleset < 0)
 		return herr_set(err, "Landlock: cannot create a ruleset (ABI %d): %s", abi, strerror(errno));
-	int rc = add_rules(ruleset, o, abi, scratch, err);
+	int rc = add_rules(ruleset, o, abi, namespaced, scratch, err);
 	if (rc == 0 && syscall(SYS_landlock_restrict_self, ruleset, 0) < 0)
 		rc = herr_set(err, "Landlock: cannot restrict the sandbox: %s", strerror(errno));
 	close(ruleset);

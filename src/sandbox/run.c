@@ -110,7 +110,7 @@ static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 	}
 	if (sandbox_drop_privileges(&e) < 0)
 		child_fail(errfd, &e);
-	if (p->landlock && sandbox_landlock_apply(o, p->landlock_abi, p->landlock_net, scratch, &e) < 0)
+	if (p->landlock && sandbox_landlock_apply(o, p->landlock_abi, p->landlock_net, p->namespaces, scratch, &e) < 0)
 		child_fail(errfd, &e);
 	struct strvec env = { 0 };
 	sandbox_build_env(o, home, tmp, &env);

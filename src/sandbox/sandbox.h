@@ -149,7 +149,7 @@ int sandbox_seccomp_load(const struct sandbox_opts *o, struct herr *err);
 /* landlock.c: restrict writes (and TCP when net) for the calling thread;
  * scratch is a NULL-terminated list of writable temporary directories. */
 int sandbox_landlock_probe_abi(void);
-int sandbox_landlock_apply(const struct sandbox_opts *o, int abi, bool net,
+int sandbox_landlock_apply(const struct sandbox_opts *o, int abi, bool net, bool namespaced,
 			   const char *const *scratch, struct herr *err);
 /* limits.c: rlimits, no_new_privs, capabilities. */
 int sandbox_apply_rlimits(const struct sandbox_opts *o, struct herr *err);

@@ -186,6 +186,8 @@ export HARDEN_SANDBOX_SIMULATE_MISSING=userns
 if grep -q '^landlock: applied' "$WORK/explain"; then
 	attempt "best effort without namespaces: /etc (Landlock)" EACCES --best-effort -- "$ESC" write /etc/harden-escape
 	attempt "best effort without namespaces: host /tmp (Landlock)" EACCES --best-effort -- "$ESC" write "/tmp/harden-escape-$$"
+	mkdir -p "$WORK/hostdir"
+	attempt "best effort without namespaces: --tmpfs does not open a host dir" EACCES --best-effort --tmpfs "$WORK/hostdir" -- "$ESC" write "$WORK/hostdir/x"
 	attempt "best effort without namespaces: build dir" allowed --best-effort -- "$ESC" write "$B/be.txt"
 	sc "best effort without namespaces: socket (seccomp)" && attempt "best effort without namespaces: socket (seccomp)" EPERM --best-effort -- "$ESC" socket inet
 	sb --best-effort -- "$ESC" daemon "$marker-be" >/dev/null 2>"$WORK/err"
