@@ -17,28 +17,48 @@ if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 fi
 
 now() { date +%s.%N; }
-# per_run_ms CMD...: mean wall time of N runs in milliseconds.
-per_run_ms() {
+# block SECONDS_VAR CMD...: run CMD $K times, add the wall time to SECONDS_VAR.
+K=20
+block() {
+	var=$1; shift
 	t0=$(now)
 	i=0
-	while [ $i -lt "$N" ]; do
-		"$@" >/dev/null 2>&1 || { echo "fail"; return; }
+	while [ $i -lt $K ]; do
+		"$@" >/dev/null 2>&1 || { eval "$var=fail"; return; }
 		i=$((i + 1))
 	done
-	echo "$t0 $(now) $N" | awk '{ printf "%.3f", ($2 - $1) * 1000 / $3 }'
+	t1=$(now)
+	eval "cur=\$$var"
+	[ "$cur" = fail ] && return
+	eval "$var=$(echo "$cur $t0 $t1" | awk '{ printf "%.6f", $1 + $3 - $2 }')"
 }
+ms() { [ "$1" = fail ] && echo fail || echo "$1 $2" | awk '{ printf "%.3f", $1 * 1000 / $2 }'; }
 
-echo "start-up, mean of $N runs:"
-t_true=$(per_run_ms /bin/true)
-echo "  true                      ${t_true} ms"
-t_h=$(per_run_ms "$H" sandbox --build "$work" -- /bin/true)
-echo "  harden sandbox -- true    ${t_h} ms"
-if command -v bwrap >/dev/null 2>&1; then
-	t_b=$(per_run_ms bwrap --unshare-all --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin \
+bwrap_true() {
+	bwrap --unshare-all --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin \
 		--symlink usr/lib /lib --symlink usr/lib64 /lib64 --ro-bind /etc /etc --tmpfs /tmp \
-		--dev /dev --proc /proc --bind "$work" "$work" --chdir "$work" /bin/true)
+		--dev /dev --proc /proc --bind "$work" "$work" --chdir "$work" /bin/true
+}
+have_bwrap=$(command -v bwrap >/dev/null 2>&1 && echo yes)
+
+# Interleaved blocks, so that load from elsewhere hits every contender alike.
+s_true=0 s_h=0 s_b=0
+rounds=$(( (N + K - 1) / K ))
+r=0
+while [ $r -lt $rounds ]; do
+	block s_true /bin/true
+	block s_h "$H" sandbox --build "$work" -- /bin/true
+	[ -n "$have_bwrap" ] && block s_b bwrap_true
+	r=$((r + 1))
+done
+runs=$((rounds * K))
+t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs)
+echo "start-up, mean of $runs runs each, interleaved in blocks of $K ($(id -un)):"
+echo "  true                      ${t_true} ms"
+echo "  harden sandbox -- true    ${t_h} ms"
+if [ -n "$have_bwrap" ]; then
 	echo "  bwrap --unshare-all true  ${t_b} ms"
-	echo "$t_h $t_b $t_true" | awk '{ if ($2 > 0 && $1 != "fail" && $2 != "fail")
+	echo "$t_h $t_b $t_true" | awk '{ if ($1 != "fail" && $2 != "fail" && $2 > 0)
 		printf "  ratio harden/bwrap: %.2f (target < 1); harden overhead over true: %.2f ms\n", $1 / $2, $1 - $3 }'
 else
 	echo "  bwrap: not installed (apt-get install bubblewrap), no comparison"
