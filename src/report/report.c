@@ -31,6 +31,8 @@ void reporter_close(struct reporter *r)
 
 void summary_add(struct summary *s, const struct scan_record *r)
 {
+	if (r->link)
+		return; /* an archive's link member: reported, not an ELF */
 	if (r->error) {
 		s->errors++;
 		return;
@@ -89,6 +91,15 @@ json_t *report_record_json(const struct scan_record *rec)
 		json_object_set_new(o, "error", json_string(rec->error));
 		return o;
 	}
+	if (rec->link) {
+		json_object_set_new(o, "link", json_string(rec->link));
+		json_object_set_new(o, "link_type", json_string(rec->hardlink ? "hardlink" : "symlink"));
+		return o;
+	}
+	if (rec->setuid)
+		json_object_set_new(o, "setuid", json_true());
+	if (rec->setgid)
+		json_object_set_new(o, "setgid", json_true());
 	const struct elf_facts *f = &rec->facts;
 	json_object_set_new(o, "class", json_integer(f->elf_class));
 	json_object_set_new(o, "endian", json_string(f->big_endian ? "big" : "little"));

@@ -88,8 +88,8 @@ static void print_name(struct reporter *r, const struct scan_record *rec)
 
 static void text_record(struct reporter *r, const struct scan_record *rec)
 {
-	if (rec->error)
-		return; /* errors go to stderr, from the cli */
+	if (rec->error || rec->link)
+		return; /* errors go to stderr, from the cli; links are in JSON */
 	if (r->o.quiet && rec->res.finding_count == 0)
 		return;
 	fprintf(r->out, "%-11s", elf_kind_name(rec->facts.kind));
