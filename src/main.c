@@ -15,6 +15,8 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "check the hardening of ELF files, directories and packages" },
+	{ "diff", cmd_diff, "compare two scans: packages gone, downgraded, hardening regressed" },
+	{ "history", cmd_history, "one package's hardening across recorded scans" },
 };
 
 static void usage(FILE *out)

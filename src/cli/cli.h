@@ -11,6 +11,8 @@
 #include "util/util.h"
 
 int cmd_scan(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 /* Print "harden: <msg>" to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
