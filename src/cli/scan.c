@@ -37,7 +37,7 @@ static const char usage_text[] =
 	"usage: harden scan [OPTIONS] PATH...\n"
 	"Check the hardening of ELF files; directories are scanned recursively.\n"
 	"\n"
-	"  -f, --format FMT      text (default), json (one object per line), sarif\n"
+	"  -f, --format FMT      text (default), json (one object per line), sarif, html\n"
 	"  -o, --output FILE     write the report to FILE instead of stdout\n"
 	"  -p, --profile NAME    default, strict (adds CET, stack-clash) or compat\n"
 	"      --require LIST    also require these properties (comma-separated)\n"

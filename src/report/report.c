@@ -16,8 +16,10 @@ int reporter_open(struct reporter *r, const char *format, FILE *out,
 		r->ops = &report_json_ops;
 	else if (!strcmp(format, "sarif"))
 		r->ops = &report_sarif_ops;
+	else if (!strcmp(format, "html"))
+		r->ops = &report_html_ops;
 	else
-		return herr_set(err, "unknown format '%s' (known: text, json, sarif)", format);
+		return herr_set(err, "unknown format '%s' (known: text, json, sarif, html)", format);
 	r->out = out;
 	r->o = *o;
 	return 0;
