@@ -58,6 +58,15 @@ int policy_require(struct policy *p, const char *list, bool required, struct her
 /* The policy's required names, comma-separated, into buf. */
 void policy_describe(const struct policy *p, char *buf, size_t len);
 
+/*
+ * DWARF evidence: of the C/C++ units, how many lack a flag, and the first
+ * few names. Returns the number of C units (0: no evidence).
+ */
+enum unit_flag { UNIT_SSP, UNIT_STACK_CLASH, UNIT_CF_PROTECTION, UNIT_OPTIMIZED,
+		 UNIT_FORTIFY_EFFECTIVE, UNIT_FORTIFY_ASKED };
+size_t check_units_without(const struct elf_facts *f, enum unit_flag flag, size_t *bad,
+			   char *names, size_t len);
+
 /* RPATH/RUNPATH entries that are insecure, comma-separated into out; false if none. */
 bool rpath_insecure_entries(const char *value, char *out, size_t outlen);
 

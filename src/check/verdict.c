@@ -56,12 +56,23 @@ static void join_names(char **names, size_t n, char *out, size_t len)
 	}
 }
 
-/*
- * DWARF helpers: count the C/C++ units for which pred() is false and list
- * their names. Returns the number of C units seen (0: no evidence).
- */
-typedef bool (*unit_pred)(const struct cu_flags *);
-static size_t units_without(const struct elf_facts *f, unit_pred pred, size_t *bad, char *names, size_t len)
+static bool unit_has(const struct cu_flags *cu, enum unit_flag flag)
+{
+	bool optimized = cu->opt[0] && strcmp(cu->opt, "0");
+	switch (flag) {
+	case UNIT_SSP: return cu->ssp[0] && strcmp(cu->ssp, "none");
+	case UNIT_STACK_CLASH: return cu->stack_clash == 1;
+	case UNIT_CF_PROTECTION: return cu->cf[0] && strcmp(cu->cf, "none");
+	case UNIT_OPTIMIZED: return optimized;
+	/* false only for units that asked for FORTIFY and were built at -O0, where it does nothing */
+	case UNIT_FORTIFY_EFFECTIVE: return cu->fortify <= 0 || optimized;
+	/* false only for units whose macro table shows _FORTIFY_SOURCE was not defined */
+	case UNIT_FORTIFY_ASKED: return cu->fortify != 0;
+	}
+	return true;
+}
+
+size_t check_units_without(const struct elf_facts *f, enum unit_flag flag, size_t *bad, char *names, size_t len)
 {
 	size_t seen = 0, used = 0;
 	*bad = 0;
@@ -71,7 +82,7 @@ static size_t units_without(const struct elf_facts *f, unit_pred pred, size_t *b
 		if (!cu->is_c)
 			continue;
 		seen++;
-		if (pred(cu))
+		if (unit_has(cu, flag))
 			continue;
 		if (++*bad <= 4 && used < len)
 			used += (size_t)snprintf(names + used, len - used, "%s%s", *bad > 1 ? " " : "", cu->name);
@@ -80,13 +91,6 @@ static size_t units_without(const struct elf_facts *f, unit_pred pred, size_t *b
 		snprintf(names + used, len - used, " (+%zu more)", *bad - 4);
 	return seen;
 }
-
-static bool unit_has_ssp(const struct cu_flags *cu)
-{
-	return cu->ssp[0] && strcmp(cu->ssp, "none");
-}
-static bool unit_has_clash(const struct cu_flags *cu) { return cu->stack_clash == 1; }
-static bool unit_optimized(const struct cu_flags *cu) { return cu->opt[0] && strcmp(cu->opt, "0"); }
 
 static void check_pie(const struct elf_facts *f, struct verdict *v)
 {
@@ -165,7 +169,7 @@ static void check_bind_now(const struct elf_facts *f, struct verdict *v)
 static void check_canary(const struct elf_facts *f, struct verdict *v)
 {
 	char names[200];
-	size_t bad, seen = units_without(f, unit_has_ssp, &bad, names, sizeof(names));
+	size_t bad, seen = check_units_without(f, UNIT_SSP, &bad, names, sizeof(names));
 
 	if (!is_static(f) && f->canary_ref) {
 		say(v, ST_YES, true, "%s __stack_chk_fail", f->kind == KIND_REL ? "references" : "imports");
@@ -207,9 +211,13 @@ static void check_fortify(const struct elf_facts *f, struct verdict *v)
 		else
 			say(v, ST_YES, true, "%zu/%zu", nf, nf);
 	} else {
-		size_t seen = units_without(f, unit_optimized, &bad, units, sizeof(units));
+		size_t seen = check_units_without(f, UNIT_FORTIFY_EFFECTIVE, &bad, units, sizeof(units));
 		say(v, ST_NO, false, "0/%zu, unfortified: %s", nu, unfort);
 		if (seen && bad)
+			because(v, "FORTIFY requested but built at -O0: %zu of %zu units (%s)", bad, seen, units);
+		else if ((seen = check_units_without(f, UNIT_FORTIFY_ASKED, &bad, units, sizeof(units))) && bad)
+			because(v, "built without -D_FORTIFY_SOURCE: %zu of %zu units (%s)", bad, seen, units);
+		else if ((seen = check_units_without(f, UNIT_OPTIMIZED, &bad, units, sizeof(units))) && bad)
 			because(v, "FORTIFY has no effect without optimization: %zu of %zu units built at -O0 (%s)",
 				bad, seen, units);
 		else
@@ -313,7 +321,7 @@ static void check_cet(const struct elf_facts *f, struct verdict *ibt, struct ver
 static void check_stack_clash(const struct elf_facts *f, struct verdict *v)
 {
 	char names[200];
-	size_t bad, seen = units_without(f, unit_has_clash, &bad, names, sizeof(names));
+	size_t bad, seen = check_units_without(f, UNIT_STACK_CLASH, &bad, names, sizeof(names));
 	if (!seen)
 		say(v, ST_UNKNOWN, true, "no DWARF: -fstack-clash-protection leaves no other trace");
 	else if (bad == 0)

@@ -20,6 +20,41 @@ static const char *die_string(Dwarf_Die *die, int name)
 	return dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : NULL;
 }
 
+/*
+ * gcc does not record -D options in DW_AT_producer, but with -g3 the macro
+ * table has them: command-line definitions are the ones at line 0, kept in
+ * a macro unit the CU's table imports. Imports are followed a few levels
+ * deep only: a crafted file could make them loop.
+ */
+struct macro_walk {
+	Dwarf *dw;
+	struct cu_flags *cf;
+	int depth;
+};
+
+static int macro_fortify(Dwarf_Macro *m, void *arg)
+{
+	struct macro_walk *w = arg;
+	unsigned int op;
+	Dwarf_Word line, word;
+	const char *str = NULL;
+	if (dwarf_macro_opcode(m, &op) != 0 || dwarf_macro_param1(m, &line) != 0)
+		return DWARF_CB_OK;
+	if (op == DW_MACRO_import && w->depth < 4) {
+		w->depth++;
+		dwarf_getmacros_off(w->dw, line, macro_fortify, w, DWARF_GETMACROS_START);
+		w->depth--;
+		return DWARF_CB_OK;
+	}
+	if (line != 0 || dwarf_macro_param2(m, &word, &str) != 0 || !str || !starts_with(str, "_FORTIFY_SOURCE"))
+		return DWARF_CB_OK;
+	if (op == DW_MACRO_define || op == DW_MACRO_define_strp || op == DW_MACRO_define_strx)
+		w->cf->fortify = str[15] == ' ' ? atoi(str + 16) : 1;
+	else if (op == DW_MACRO_undef || op == DW_MACRO_undef_strp || op == DW_MACRO_undef_strx)
+		w->cf->fortify = 0;
+	return DWARF_CB_OK;
+}
+
 static void collect_units(Dwarf *dw, struct elf_facts *f)
 {
 	Dwarf_CU *cu = NULL;
@@ -41,6 +76,11 @@ static void collect_units(Dwarf *dw, struct elf_facts *f)
 		cf->name = xstrdup(name ? name : "?");
 		cf->producer = xstrdup(producer);
 		cu_flags_parse(producer, cf);
+		if (cf->fortify < 0 && (dwarf_hasattr(&cudie, DW_AT_macros) || dwarf_hasattr(&cudie, DW_AT_GNU_macros) ||
+					dwarf_hasattr(&cudie, DW_AT_macro_info))) {
+			cf->fortify = 0; /* the table is there: no definition means not defined */
+			dwarf_getmacros(&cudie, macro_fortify, &(struct macro_walk){ dw, cf, 0 }, DWARF_GETMACROS_START);
+		}
 	}
 	f->has_debug = f->cu_count > 0;
 }

@@ -71,10 +71,17 @@ static int open_libelf(struct elf_ctx *c, struct elf_facts *f)
 		return herr_set(c->err, "bad ELF header: %s", elf_errmsg(-1));
 	f->machine = c->ehdr.e_machine;
 	f->e_type = c->ehdr.e_type;
-	if (elf_getphdrnum(c->e, &c->phnum) != 0)
-		return herr_set(c->err, "bad program header count: %s", elf_errmsg(-1));
-	if (elf_getshdrnum(c->e, &c->shnum) != 0)
-		return herr_set(c->err, "bad section header count: %s", elf_errmsg(-1));
+	/*
+	 * Take the header's own count: libelf quietly reports 0 program headers
+	 * when the table lies outside the image, which would make a broken
+	 * file look like one without segments.
+	 */
+	c->phnum = c->ehdr.e_phnum;
+	if (c->phnum == PN_XNUM && elf_getphdrnum(c->e, &c->phnum) != 0)
+		return herr_set(c->err, "bad extended program header count: %s", elf_errmsg(-1));
+	c->shnum = c->ehdr.e_shnum;
+	if (c->shnum == 0 && c->ehdr.e_shoff != 0 && elf_getshdrnum(c->e, &c->shnum) != 0)
+		return herr_set(c->err, "bad extended section header count: %s", elf_errmsg(-1));
 	if (c->phnum && !ctx_in_bounds(c, c->ehdr.e_phoff, (uint64_t)c->phnum * c->ehdr.e_phentsize))
 		return herr_set(c->err, "program headers (e_phoff %#llx, %zu entries) lie outside the file (%zu bytes)",
 				(unsigned long long)c->ehdr.e_phoff, c->phnum, c->size);

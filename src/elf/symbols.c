@@ -22,14 +22,24 @@ static bool is_canary_symbol(const char *n)
 	       !strcmp(n, "__stack_chk_fail_local") || !strcmp(n, "__intel_security_cookie");
 }
 
-static void note_symbol(struct elf_facts *f, const char *name, bool defined)
+static void note_symbol(struct elf_facts *f, const char *name, bool defined, bool versioned)
 {
-	char base[128], chk[128];
-	size_t len = strcspn(name, "@");
-	if (len == 0 || len >= sizeof(base))
+	char copy[128], chk[128];
+	const char *base = name;
+	if (versioned) {
+		size_t len = strcspn(name, "@");
+		if (len == 0 || len >= sizeof(copy))
+			return;
+		memcpy(copy, name, len);
+		copy[len] = '\0';
+		base = copy;
+	}
+	if (base[0] != '_') {
+		/* the common case: only a plain fortifiable name can matter */
+		if (!defined && fortify_is_fortifiable(base) && !strvec_has(&f->unfortified, base))
+			strvec_push(&f->unfortified, base);
 		return;
-	memcpy(base, name, len);
-	base[len] = '\0';
+	}
 	if (is_canary_symbol(base)) {
 		if (defined)
 			f->canary_defined = true;
@@ -74,7 +84,8 @@ static int walk_symbols(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *scn, bo
 		if (!name)
 			return herr_set(c->err, "symbol %zu of section %zu: name offset %#x outside its string table",
 					i, elf_ndxscn(scn), sym.st_name);
-		note_symbol(f, name, defined);
+		/* .dynsym names are bare (versions live in .gnu.version); .symtab ones may say memcpy@GLIBC_2.14 */
+		note_symbol(f, name, defined, sh.sh_type == SHT_SYMTAB);
 	}
 	return 0;
 }

@@ -4,6 +4,8 @@
  */
 #include "report/report.h"
 
+#include <stdlib.h>
+
 static void json_begin(struct reporter *r)
 {
 	(void)r;
@@ -12,8 +14,13 @@ static void json_begin(struct reporter *r)
 static void json_record(struct reporter *r, const struct scan_record *rec)
 {
 	json_t *o = report_record_json(rec);
-	json_dumpf(o, r->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fputc('\n', r->out);
+	/* one string, one write: json_dumpf writes token by token */
+	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (line) {
+		fputs(line, r->out);
+		fputc('\n', r->out);
+		free(line);
+	}
 	json_decref(o);
 }
 

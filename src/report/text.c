@@ -86,6 +86,29 @@ static void print_name(struct reporter *r, const struct scan_record *rec)
 		fprintf(r->out, "%s\n", rec->path);
 }
 
+/* Under a file with DWARF: the units built without each flag, when any. */
+static void print_units(struct reporter *r, const struct elf_facts *f)
+{
+	static const struct { enum unit_flag flag; const char *what; } lacks[] = {
+		{ UNIT_SSP, "stack protector" }, { UNIT_STACK_CLASH, "-fstack-clash-protection" },
+		{ UNIT_CF_PROTECTION, "-fcf-protection" }, { UNIT_OPTIMIZED, "optimization (-O0)" },
+	};
+	bool header = false;
+	for (size_t i = 0; i < ARRAY_SIZE(lacks); i++) {
+		char names[200];
+		size_t bad, seen = check_units_without(f, lacks[i].flag, &bad, names, sizeof(names));
+		if (!seen || !bad)
+			continue;
+		if (!header)
+			fprintf(r->out, "    dwarf: %zu C units%s%s", seen, f->debug_file ? " in " : "",
+				f->debug_file ? f->debug_file : "");
+		header = true;
+		fprintf(r->out, "; %zu without %s: %s", bad, lacks[i].what, names);
+	}
+	if (header)
+		fputc('\n', r->out);
+}
+
 static void text_record(struct reporter *r, const struct scan_record *rec)
 {
 	if (rec->error || rec->link)
@@ -118,6 +141,7 @@ static void text_record(struct reporter *r, const struct scan_record *rec)
 			fprintf(r->out, " — likely cause: %s", v->cause);
 		fputc('\n', r->out);
 	}
+	print_units(r, &rec->facts);
 }
 
 static void text_end(struct reporter *r, const struct summary *s)
@@ -129,11 +153,11 @@ static void text_end(struct reporter *r, const struct summary *s)
 	fprintf(r->out, "summary: %zu ELF files, %zu not ELF (skipped), %zu errors; %zu files with %zu findings "
 			"(profile %s: %s)\n", s->elf, s->skipped, s->errors, s->with_findings, s->findings,
 		r->o.policy->name, req);
-	fprintf(r->out, "coverage:");
+	fprintf(r->out, "coverage (share of applicable files with the protection):");
 	for (int p = 0; p < PROP_COUNT; p++) {
 		if (p == PROP_STRIPPED || !s->applicable[p])
 			continue;
-		fprintf(r->out, " %s %zu/%zu", prop_name(p), s->good[p], s->applicable[p]);
+		fprintf(r->out, " %s %.0f%%", prop_name(p), 100.0 * (double)s->good[p] / (double)s->applicable[p]);
 	}
 	fputc('\n', r->out);
 }
