@@ -83,7 +83,8 @@ bool change_is_bad(enum change_kind k);
 /*
  * Compare two package versions: <0, 0, >0. Debian-style epoch ("1:"),
  * numeric runs compared as numbers, letters as text, '~' before anything
- * (1.0~rc1 < 1.0), pkgsrc "nb" revisions and "-release" suffixes in order.
+ * (1.0~rc1 < 1.0), "-release" suffixes in order. Pure pkgsrc versions
+ * ([A-Za-z0-9._] only) are compared by vuln/'s dewey_cmp().
  */
 int version_compare(const char *a, const char *b);
 

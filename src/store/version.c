@@ -7,9 +7,15 @@
  * text; separators (. - + _) only separate; '~' sorts before everything,
  * even the end (1.0~rc1 < 1.0); pre-release words (alpha, beta, pre, rc)
  * sort before the end (1.0rc1 < 1.0), other words after it (1.0+dfsg > 1.0,
- * 1.0nb1 > 1.0). Kept local until vuln/ provides the full dewey compare.
+ * 1.0nb1 > 1.0).
+ *
+ * pkgsrc versions (only letters, digits, '.' and '_': the last '-' of a
+ * PKGNAME separates the name) go to vuln/'s dewey_cmp(), the exact pkgsrc
+ * rule that `harden audit` relies on; Debian and rpm versions (epochs,
+ * revisions, '~', '+') use the comparison here.
  */
 #include "store/store.h"
+#include "vuln/vuln.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -79,8 +85,17 @@ static int end_against(const char *s)
 	return -1;
 }
 
+static bool pkgsrc_style(const char *v)
+{
+	return *v && strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._") == strlen(v);
+}
+
 int version_compare(const char *a, const char *b)
 {
+	if (pkgsrc_style(a) && pkgsrc_style(b)) {
+		int c = dewey_cmp(a, b);
+		return (c > 0) - (c < 0);
+	}
 	unsigned long ea = epoch(&a), eb = epoch(&b);
 	if (ea != eb)
 		return ea < eb ? -1 : 1;
