@@ -106,7 +106,7 @@ static void show_progress(struct scan_state *st, size_t done)
 	st->last_progress = now;
 	double rate = done / (now - st->started + 1e-9);
 	fprintf(stderr, "\rscan: %zu/%zu %s, %.0f/s, ETA %.0fs ", done, st->total,
-		st->repo.tally.n ? "inputs" : "files", rate,
+		st->repo.tally.n ? "packages" : "files", rate,
 		rate > 0 ? (st->total - done) / rate : 0.0);
 	if (done == st->total)
 		fputs("\r\033[K", stderr);
