@@ -47,13 +47,41 @@ void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
 	member_record(w, member)->error = xstrdup(msg);
 }
 
+/*
+ * Only the decompressor the magic names: registering every filter costs
+ * more than reading a small file, and a tree of man pages is 30,000 small
+ * gzipped files that must be told from tarballs quickly.
+ */
+static void support_filter(struct archive *a, const unsigned char *d, size_t n)
+{
+	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+		archive_read_support_filter_gzip(a);
+	else if (n >= 3 && !memcmp(d, "BZh", 3))
+		archive_read_support_filter_bzip2(a);
+	else if (n >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6))
+		archive_read_support_filter_xz(a);
+	else if (n >= 4 && !memcmp(d, "\x28\xb5\x2f\xfd", 4))
+		archive_read_support_filter_zstd(a);
+	else if (n >= 4 && !memcmp(d, "\x04\x22\x4d\x18", 4))
+		archive_read_support_filter_lz4(a);
+	else
+		archive_read_support_filter_all(a);
+}
+
+/* libarchive found no format at all: bytes that are simply not an archive. */
+static bool unrecognized(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+	return e && strstr(e, "Unrecognized archive format");
+}
+
 /* A reader on data[0..size); NULL with why filled if libarchive refuses it. */
 static struct archive *open_reader(const void *data, size_t size, enum walk_kind kind, char *why, size_t len)
 {
 	struct archive *a = archive_read_new();
 	if (!a)
 		return NULL;
-	archive_read_support_filter_all(a);
+	support_filter(a, data, size);
 	switch (kind) {
 	case WALK_STREAM:
 		archive_read_support_format_tar(a);
@@ -66,6 +94,8 @@ static struct archive *open_reader(const void *data, size_t size, enum walk_kind
 	}
 	if (archive_read_open_memory(a, data, size) != ARCHIVE_OK) {
 		snprintf(why, len, "%s", archive_error_string(a) ? archive_error_string(a) : "unknown format");
+		if (unrecognized(a))
+			*why = '\0';
 		archive_read_free(a);
 		return NULL;
 	}
@@ -269,7 +299,11 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 {
 	char why[256] = "out of memory";
 	struct archive *a = open_reader(data, size, kind, why, sizeof(why));
+	if (!a && !*why && kind == WALK_STREAM)
+		return 0;       /* e.g. an empty gzip: not an archive */
 	if (!a) {
+		if (!*why)
+			snprintf(why, sizeof(why), "unrecognized archive format");
 		if (*w->prefix)
 			pkg_error(w, NULL, "corrupt or truncated nested archive: %s", why);
 		else
@@ -286,6 +320,10 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
+			if (first && kind == WALK_STREAM && unrecognized(a)) {
+				status = 0;     /* a compressed file holding no archive */
+				break;
+			}
 			if (last)
 				pkg_error(w, NULL, "corrupt or truncated archive after member '%s%s': %s",
 					  w->prefix, last, archive_error_string(a));

@@ -55,6 +55,15 @@ else
 	skip "zstd tool absent: tar.zst not built"
 fi
 
+# --- Alpine .apk: gzip streams concatenated, the control tar cut before its
+# end-of-archive blocks (as abuild writes it), the data tar after it
+mkdir -p "$WORK/apk/usr/bin" && cp "$WORK/bin/bad" "$WORK/apk/usr/bin/abad"
+printf 'pkgname = abad\npkgver = 3.2-r1\narch = x86_64\norigin = abad\n' >"$WORK/apk/.PKGINFO"
+(cd "$WORK/apk" && tar --format=ustar -cf "$WORK/control.tar" .PKGINFO && tar --format=ustar -cf "$WORK/data.tar" usr)
+{ head -c 1024 "$WORK/control.tar" | gzip -n; gzip -n <"$WORK/data.tar"; } >"$WORK/abad-3.2-r1.apk"
+expect_exit 1 "apk scanned" "$HARDEN" scan -f json "$WORK/abad-3.2-r1.apk"
+contains "apk identity from .PKGINFO" "$WORK/out" '"package":"abad","version":"3.2-r1","member":"usr/bin/abad"'
+
 # --- the whole directory as a repository
 expect_exit 1 "repository scan" "$HARDEN" scan "$R"
 contains "repository summary counts packages" "$WORK/out" '^repository: 8 packages, 8 ELF files'

@@ -240,6 +240,25 @@ static void test_tar_members_and_links(void **state)
 	buf_free(&a);
 }
 
+static void test_zip_top_level(void **state)
+{
+	(void)state;
+	struct member m[] = { { .name = "wheel/lib/_ext.so" }, { .name = "wheel/README", .data = "x", .size = 1 } };
+	struct buf a = make_archive("zip", NULL, m, ARRAY_SIZE(m));
+	struct scan_opts o = opts();
+	struct scan_batch b = { 0 };
+	assert_true(pkg_scan_memory("/r/wheel-2.1.zip", a.p, a.len, &o, &b));
+	assert_string_equal(b.pkg_format, "zip");
+	assert_string_equal(b.package, "wheel");
+	assert_string_equal(b.version, "2.1");
+	const struct scan_record *r = find(&b, "wheel/lib/_ext.so");
+	assert_non_null(r);
+	assert_null(r->error);
+	assert_int_equal(b.skipped, 1);
+	scan_batch_free(&b);
+	buf_free(&a);
+}
+
 static void test_traversal_refused(void **state)
 {
 	(void)state;
@@ -458,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_ar_bounds),
 		cmocka_unit_test(test_rpm_bounds),
 		cmocka_unit_test(test_tar_members_and_links),
+		cmocka_unit_test(test_zip_top_level),
 		cmocka_unit_test(test_traversal_refused),
 		cmocka_unit_test(test_bomb_refused),
 		cmocka_unit_test(test_nesting_limited),
