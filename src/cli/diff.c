@@ -99,6 +99,16 @@ static int scan_side(struct diff_cli *c, const char *arg, struct snapshot *s, st
 	s->label = xstrdup(arg);
 	void *ctx[3] = { c, s, &files };
 	scan_files(&files, &c->scan, collect, ctx);
+	/* loose files of a directory are matched by their path inside it, so
+	 * that old/bin/ls and new/bin/ls are the same file */
+	size_t len = strlen(arg);
+	while (len > 1 && arg[len - 1] == '/')
+		len--;
+	for (size_t i = 0; i < s->nfiles; i++) {
+		char *name = s->files[i].name;
+		if (!*s->files[i].package && !strncmp(name, arg, len) && name[len] == '/')
+			memmove(name, name + len + 1, strlen(name + len + 1) + 1);
+	}
 	strvec_clear(&roots);
 	strvec_clear(&files);
 	strvec_clear(&errors);

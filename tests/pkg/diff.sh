@@ -34,6 +34,13 @@ contains "SARIF regression result" "$WORK/d.sarif" '"ruleId": "regression"'
 contains "SARIF downgrade result" "$WORK/d.sarif" '"ruleId": "downgraded"'
 lacks "SARIF leaves out good news" "$WORK/d.sarif" '"ruleId": "appeared"'
 
+# loose files: matched by their path inside each directory
+mkdir -p "$WORK/lo/bin" "$WORK/ln/bin"
+cp "$WORK/bin/good" "$WORK/lo/bin/x" && cp "$WORK/bin/good" "$WORK/lo/bin/y" && cp "$WORK/bin/norelro" "$WORK/ln/bin/x"
+expect_exit 1 "diff of two trees of loose files" "$HARDEN" diff "$WORK/lo" "$WORK/ln/"
+contains "loose file regression by relative path" "$WORK/out" '^regression +\(loose files\) bin/x: relro full -> none$'
+contains "loose file removed" "$WORK/out" '^file-removed +\(loose files\) bin/y$'
+
 # a package list on one side
 ls "$WORK"/new/* >"$WORK/new.list"
 expect_exit 1 "diff against a package list" "$HARDEN" diff "$WORK/old" "$WORK/new.list"
