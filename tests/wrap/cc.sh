@@ -116,6 +116,25 @@ facts hello-sym
 for p in pie relro bindnow canary fortify; do contains "through bin/gcc: $p" hello-sym.facts "^$p\$"; done
 PATH="$WORK/bin:$PATH" HARDEN_LOG="$WORK/sym.log" cc -O2 -c hello.c -o sym.o
 contains "called as cc: logged a compile" sym.log '"mode":"compile"'
+# a wrapper-only build (same code, few libraries) installed as harden-cc next to
+# harden: --setup points the symlinks at it, and it wraps just the same
+LIBA="${TEST_BIN_DIR:-$TOP/build/tests}/../libharden.a"
+if [ -f "$LIBA" ]; then
+	mkdir -p inst && cp "$HARDEN" inst/harden
+	printf '#include "cli/cli.h"\nint main(int argc, char **argv) { return cmd_cc_as_compiler(argc, argv); }\n' >lite.c
+	case "$LIBA" in *build-san*) san=-fsanitize=address,undefined ;; *) san= ;; esac
+	if cc -O2 -fPIE $san -I"$TOP/src" -o inst/harden-cc lite.c "$LIBA" -pie -Wl,-z,relro,-z,now -Wl,--as-needed -ljansson 2>lite.err; then
+		inst/harden cc --setup "$WORK/litebin" >/dev/null
+		check "--setup links to harden-cc when it sits next to harden" sh -c "readlink '$WORK/litebin/gcc' | grep -q 'inst/harden-cc\$'"
+		PATH="$WORK/litebin:$PATH" gcc -O2 hello.c -o hello-lite
+		expect_facts hello-lite pie relro bindnow canary fortify
+	else
+		notok "wrapper-only binary links from libharden.a"; sed 's/^/#   /' lite.err | head -5
+	fi
+else
+	skip "no build/libharden.a to link a wrapper-only binary from"
+fi
+
 # a cross-style name: the same name is looked up further down PATH
 if command -v x86_64-linux-gnu-gcc >/dev/null; then
 	ln -s "$HARDEN" "$WORK/bin/x86_64-linux-gnu-gcc"
