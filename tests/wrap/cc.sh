@@ -170,6 +170,30 @@ check "a fallback dir open to others is not trusted" sh -c "! ls '$WORK/tmp2/har
 check "... and the build still works" test -s nh2.o
 check "HOME was not created" test ! -e "$WORK/no"
 
+# probing with a fake compiler that rejects one flag: the flag is never passed,
+# the probe runs once, and again when the compiler changes (mtime)
+cat >fakecc <<'SH'
+#!/bin/sh
+echo "$*" >>"$FAKE_LOG"
+case " $* " in *" -dM "*) printf '#define __x86_64__ 1\n#define __GNUC__ 12\n'; exit 0 ;; esac
+case " $* " in *" -fstack-clash-protection "*) echo "fakecc: unrecognized option" >&2; exit 1 ;; esac
+exit 0
+SH
+chmod +x fakecc
+export FAKE_LOG="$WORK/fake.log"
+: >"$FAKE_LOG"
+HARDEN_CC=$WORK/fakecc "$HARDEN" cc -O2 -c hello.c -o f1.o
+HARDEN_CC=$WORK/fakecc "$HARDEN" cc -O2 -c hello.c -o f2.o
+grep -v harden-probe "$FAKE_LOG" >fake.calls
+check "fake compiler: two real calls" test "$(wc -l <fake.calls)" -eq 2
+lacks "an unsupported flag is never passed" fake.calls 'stack-clash'
+contains "the supported ones are" fake.calls '-fstack-protector-strong'
+check "probed once for two calls" test "$(grep -c -- '-dM' "$FAKE_LOG")" -eq 1
+touch -d '2001-01-01' fakecc
+HARDEN_CC=$WORK/fakecc "$HARDEN" cc -O2 -c hello.c -o f3.o
+check "probed again after the compiler changed (mtime)" test "$(grep -c -- '-dM' "$FAKE_LOG")" -eq 2
+unset FAKE_LOG
+
 # passthrough and preprocess: untouched output, as configure expects
 expect_exit 0 "--version passes through" "$HARDEN" cc --version
 contains "real compiler answered --version" "$WORK/out" 'gcc|GCC|Free Software'
