@@ -252,6 +252,9 @@ lacks "cc-verify: nothing wrong reported for the good binary" "$WORK/out" "v-goo
 grep '"output":"v-good.o"' "$WORK/v.log" >"$WORK/good.log"
 grep '"output":"v-good"' "$WORK/v.log" >>"$WORK/good.log"
 expect_exit 0 "cc-verify: a log of good builds only: exit 0" "$HARDEN" cc-verify "$WORK/good.log"
+expect_exit 1 "scan --expect is cc-verify" "$HARDEN" scan --expect "$WORK/v.log"
+contains "scan --expect: -O0 explains the missing fortify" "$WORK/out" "v-O0: fortify wanted .*-O0: FORTIFY needs optimisation"
+expect_exit 0 "scan --expect: a log of good builds only: exit 0" "$HARDEN" scan --expect "$WORK/good.log"
 expect_exit 1 "cc-verify --format json" "$HARDEN" cc-verify --format json "$WORK/v.log"
 contains "cc-verify json: a record with the missing feature and its cause" "$WORK/out" '"path":"[^"]*v-O0".*"missing":\[\{"feature":"fortify".*"cause":"v-O0.o: -O0'
 printf 'not json\n' >>"$WORK/good.log"
