@@ -521,6 +521,11 @@ static void print_finding_line(const struct vuln_list *list, const char *pkg, si
 static void print_findings(const struct audit_opts *o, const struct vuln_list *list,
 			   const struct vuln_pkgset *pkgs, const struct vuln_findings *fs)
 {
+	/* a big audit writes megabytes: fewer, larger writes (a terminal
+	 * keeps its line buffering) */
+	static char outbuf[1 << 16];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (o->format == FORMAT_SARIF) {
 		json_t *doc = vuln_findings_sarif(list, pkgs, fs, HARDEN_VERSION);
 		json_dumpf(doc, stdout, JSON_INDENT(2));
