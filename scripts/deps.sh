@@ -6,7 +6,7 @@ set -e
 PKGS="gcc make pkg-config binutils libelf-dev libdw-dev libjansson-dev libarchive-dev \
 libseccomp-dev libssl-dev libsqlite3-dev libcmocka-dev elfutils jq \
 gcc-multilib binutils-s390x-linux-gnu \
-gpgv gpg xz-utils bzip2"
+gpgv gpg xz-utils bzip2 strace zstd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

@@ -5,6 +5,7 @@
  * other inputs are still scanned and reported).
  */
 #include "cli/cli.h"
+#include "cli/scan_repo.h"
 #include "report/report.h"
 #include "scan/scan.h"
 
@@ -20,6 +21,7 @@ struct scan_cli {
 	const char *format, *output, *from, *color;
 	struct strvec require, ignore;
 	bool follow, quiet;
+	const char *db;         /* --db FILE, or the default path with --record */
 };
 
 /* What the engine hands back is reported here, in input order. */
@@ -29,13 +31,15 @@ struct scan_state {
 	size_t total;
 	double started, last_progress;
 	bool progress;
+	struct scan_repo repo;  /* packages: grouping, summary, history */
+	const struct strvec *files;
 };
 
 static const char usage_text[] =
 	"usage: harden scan [OPTIONS] PATH...\n"
 	"Check the hardening of ELF files; directories are scanned recursively.\n"
 	"\n"
-	"  -f, --format FMT      text (default), json (one object per line), sarif\n"
+	"  -f, --format FMT      text (default), json (one object per line), sarif, html\n"
 	"  -o, --output FILE     write the report to FILE instead of stdout\n"
 	"  -p, --profile NAME    default, strict (adds CET, stack-clash) or compat\n"
 	"      --require LIST    also require these properties (comma-separated)\n"
@@ -46,6 +50,10 @@ static const char usage_text[] =
 	"      --no-dwarf        do not read DWARF producer flags\n"
 	"      --debug-root DIR  where separate debug info lives (default /usr/lib/debug)\n"
 	"      --color WHEN      auto (default), always, never\n"
+	"      --db FILE         record the run in this SQLite history (see harden diff, history)\n"
+	"      --record          record the run in $XDG_DATA_HOME/harden/harden.db\n"
+	"      --member-limit N  refuse archive members bigger than N (default 1G; k, M, G)\n"
+	"      --nested N        descend N levels of archives inside archives (default 1)\n"
 	"  -q, --quiet           text: list only files with findings\n"
 	"  -h, --help            this help\n"
 	"\n"
@@ -99,7 +107,8 @@ static void show_progress(struct scan_state *st, size_t done)
 		return;
 	st->last_progress = now;
 	double rate = done / (now - st->started + 1e-9);
-	fprintf(stderr, "\rscan: %zu/%zu files, %.0f/s, ETA %.0fs ", done, st->total, rate,
+	fprintf(stderr, "\rscan: %zu/%zu %s, %.0f/s, ETA %.0fs ", done, st->total,
+		st->repo.tally.n ? "packages" : "files", rate,
 		rate > 0 ? (st->total - done) / rate : 0.0);
 	if (done == st->total)
 		fputs("\r\033[K", stderr);
@@ -117,6 +126,7 @@ static void render(struct scan_record *rec, void *ctx)
 static void emit(size_t i, struct scan_batch *b, void *ctx)
 {
 	struct scan_state *st = ctx;
+	scan_repo_batch(&st->repo, st->files->v[i], b);
 	st->sum.skipped += b->skipped;
 	for (size_t k = 0; k < b->n; k++) {
 		const struct scan_record *r = &b->recs[k];
@@ -132,7 +142,8 @@ static void emit(size_t i, struct scan_batch *b, void *ctx)
 
 static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *err)
 {
-	enum { OPT_REQUIRE = 256, OPT_IGNORE, OPT_FROM, OPT_FOLLOW, OPT_NO_DWARF, OPT_DEBUG_ROOT, OPT_COLOR };
+	enum { OPT_REQUIRE = 256, OPT_IGNORE, OPT_FROM, OPT_FOLLOW, OPT_NO_DWARF, OPT_DEBUG_ROOT, OPT_COLOR,
+	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' }, { "require", required_argument, NULL, OPT_REQUIRE },
@@ -140,7 +151,10 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 		{ "from", required_argument, NULL, OPT_FROM }, { "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF }, { "debug-root", required_argument, NULL, OPT_DEBUG_ROOT },
 		{ "color", required_argument, NULL, OPT_COLOR }, { "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "help", no_argument, NULL, 'h' },
+		{ "db", required_argument, NULL, OPT_DB }, { "record", no_argument, NULL, OPT_RECORD },
+		{ "member-limit", required_argument, NULL, OPT_MEMBER_LIMIT },
+		{ "nested", required_argument, NULL, OPT_NESTED }, { NULL, 0, NULL, 0 },
 	};
 	const char *profile = NULL;
 	int opt;
@@ -163,6 +177,17 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 		case OPT_DEBUG_ROOT: c->scan.elf.debug_root = optarg; break;
 		case OPT_COLOR: c->color = optarg; break;
 		case 'q': c->quiet = true; break;
+		case OPT_DB: c->db = optarg; break;
+		case OPT_RECORD: c->db = ""; break;
+		case OPT_MEMBER_LIMIT:
+			if (parse_size(optarg, &c->scan.member_limit, err))
+				return herr_prefix(err, "--member-limit");
+			break;
+		case OPT_NESTED:
+			c->scan.max_nested = atoi(optarg);
+			if (c->scan.max_nested < 0 || strspn(optarg, "0123456789") != strlen(optarg))
+				return herr_set(err, "--nested wants a number of levels, not '%s'", optarg);
+			break;
 		case 'h': fputs(usage_text, stdout); exit(EXIT_CLEAN);
 		default: return herr_set(err, "see 'harden scan --help'");
 		}
@@ -220,6 +245,15 @@ static int run(struct scan_cli *c, int argc, char **argv)
 		c->scan.render = render;
 		c->scan.render_ctx = &st.rep;
 	}
+	char *db_path = c->db && !*c->db ? store_default_path() : NULL;
+	if (scan_repo_open(&st.repo, db_path ? db_path : c->db, c->format, out, &roots, c->scan.policy.name, &err)) {
+		cli_error("%s", err.msg);
+		free(db_path);
+		status = EXIT_TROUBLE;
+		goto done;
+	}
+	free(db_path);
+	st.files = &files;
 	st.total = files.n;
 	st.started = now_monotonic();
 	st.progress = isatty(STDERR_FILENO) && files.n > 100;
@@ -227,7 +261,12 @@ static int run(struct scan_cli *c, int argc, char **argv)
 	scan_files(&files, &c->scan, emit, &st);
 	st.sum.errors += walk_errors.n;
 	st.rep.ops->end(&st.rep, &st.sum);
+	scan_repo_summary(&st.repo);
 	reporter_close(&st.rep);
+	if (scan_repo_close(&st.repo, true, &err)) {
+		cli_error("%s", err.msg);
+		st.sum.errors++;
+	}
 	if (fflush(out) != 0 || ferror(out)) {
 		cli_error("write error on %s", c->output ? c->output : "standard output");
 		st.sum.errors++;
@@ -250,6 +289,7 @@ int cmd_scan(int argc, char **argv)
 
 	c.scan.elf.dwarf = true;
 	json_object_seed(0); /* before worker threads create JSON values */
+	c.scan.max_nested = 1;
 	if (policy_init(&c.scan.policy, "default", &err) || load_config(&c, &err) ||
 	    parse_args(argc, argv, &c, &err)) {
 		cli_error("%s", err.msg);

@@ -16,8 +16,10 @@ int reporter_open(struct reporter *r, const char *format, FILE *out,
 		r->ops = &report_json_ops;
 	else if (!strcmp(format, "sarif"))
 		r->ops = &report_sarif_ops;
+	else if (!strcmp(format, "html"))
+		r->ops = &report_html_ops;
 	else
-		return herr_set(err, "unknown format '%s' (known: text, json, sarif)", format);
+		return herr_set(err, "unknown format '%s' (known: text, json, sarif, html)", format);
 	r->out = out;
 	r->o = *o;
 	return 0;
@@ -46,6 +48,8 @@ void reporter_write(struct reporter *r, const struct scan_record *rec)
 
 void summary_add(struct summary *s, const struct scan_record *r)
 {
+	if (r->link)
+		return; /* an archive's link member: reported, not an ELF */
 	if (r->error) {
 		s->errors++;
 		return;
@@ -104,6 +108,15 @@ json_t *report_record_json(const struct scan_record *rec)
 		json_object_set_new(o, "error", json_string(rec->error));
 		return o;
 	}
+	if (rec->link) {
+		json_object_set_new(o, "link", json_string(rec->link));
+		json_object_set_new(o, "link_type", json_string(rec->hardlink ? "hardlink" : "symlink"));
+		return o;
+	}
+	if (rec->setuid)
+		json_object_set_new(o, "setuid", json_true());
+	if (rec->setgid)
+		json_object_set_new(o, "setgid", json_true());
 	const struct elf_facts *f = &rec->facts;
 	json_object_set_new(o, "class", json_integer(f->elf_class));
 	json_object_set_new(o, "endian", json_string(f->big_endian ? "big" : "little"));

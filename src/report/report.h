@@ -53,5 +53,6 @@ void reporter_write(struct reporter *r, const struct scan_record *rec);
 json_t *report_record_json(const struct scan_record *rec);
 
 extern const struct reporter_ops report_text_ops, report_json_ops, report_sarif_ops;
+extern const struct reporter_ops report_html_ops;
 
 #endif

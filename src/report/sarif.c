@@ -66,6 +66,8 @@ static void sarif_begin(struct reporter *r)
 static void sarif_record(struct reporter *r, const struct scan_record *rec)
 {
 	struct sarif_state *s = r->state;
+	if (rec->link)
+		return; /* an archive's link member: no verdicts */
 	if (rec->error) {
 		json_array_append_new(s->notes, json_pack("{s:s, s:{s:s}, s:o}", "level", "error", "message",
 							  "text", rec->error, "locations", location(rec)));

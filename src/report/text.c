@@ -111,8 +111,8 @@ static void print_units(const struct elf_facts *f, struct buf *out)
 
 static void text_render(const struct reporter *r, const struct scan_record *rec, struct buf *out)
 {
-	if (rec->error)
-		return; /* errors go to stderr, from the cli */
+	if (rec->error || rec->link)
+		return; /* errors go to stderr, from the cli; links are in JSON */
 	if (r->o.quiet && rec->res.finding_count == 0)
 		return;
 	buf_addf(out, "%-11s", elf_kind_name(rec->facts.kind));

@@ -3,6 +3,7 @@
  * without mapping it, map the rest once read-only, read facts, check them.
  */
 #include "scan/scan.h"
+#include "pkg/pkg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,9 +34,14 @@ void scan_batch_free(struct scan_batch *b)
 		free(r->member);
 		free(r->error);
 		free(r->rendered);
+		free(r->link);
 		elf_facts_free(&r->facts);
 	}
 	free(b->recs);
+	free(b->package);
+	free(b->version);
+	free(b->arch);
+	free(b->origin);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -61,7 +67,7 @@ static void record_error(struct scan_batch *out, const char *path, const char *f
 
 void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *out)
 {
-	unsigned char magic[4];
+	unsigned char magic[512];
 	struct stat st;
 	ssize_t got;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -75,8 +81,10 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 		out->skipped++;
 	} else if ((got = pread(fd, magic, sizeof(magic), 0)) < 0) {
 		record_error(out, path, "cannot read: %s", errno);
-	} else if (got != (ssize_t)sizeof(magic) || !elf_is_elf(magic, sizeof(magic))) {
-		out->skipped++;
+	} else if (got < 4 || !elf_is_elf(magic, (size_t)got)) {
+		/* not ELF: maybe a package archive, read in memory by pkg/ */
+		if (!pkg_is_archive(magic, (size_t)got) || !pkg_scan_archive(path, o, out))
+			out->skipped++;
 	} else {
 		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map == MAP_FAILED) {

@@ -25,6 +25,9 @@ struct scan_opts {
 	 */
 	void (*render)(struct scan_record *rec, void *ctx);
 	void *render_ctx;
+	/* package archives (pkg/) */
+	uint64_t member_limit;  /* refuse members bigger than this; 0: 1 GiB */
+	int max_nested;         /* archives inside archives descended this deep */
 };
 
 /* One ELF file's result, or one input's error. */
@@ -35,6 +38,10 @@ struct scan_record {
 	char *rendered;         /* report text made by scan_opts.render, or NULL */
 	struct elf_facts facts;
 	struct check_result res;
+	/* archive members (pkg/) */
+	char *link;             /* a symlink/hard link member: its target, not followed */
+	bool hardlink;
+	bool setuid, setgid;    /* mode bits of the member: checked under the strict profile too */
 };
 
 /* Everything one input produced: 0..n records, and how many non-ELF files it skipped. */
@@ -42,6 +49,9 @@ struct scan_batch {
 	struct scan_record *recs;
 	size_t n, alloc;
 	size_t skipped;
+	/* set when the input was a package archive (pkg/) */
+	char *package, *version, *arch, *origin;
+	const char *pkg_format; /* "deb", "rpm", "pkgsrc", "apk", "tar", "zip" */
 };
 
 struct scan_record *scan_batch_add(struct scan_batch *b);
