@@ -144,8 +144,10 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 int sandbox_setup_mounts(const struct sandbox_opts *o, struct herr *err);
 /* netns.c: bring the loopback interface up. */
 int sandbox_loopback_up(struct herr *err);
-/* seccomp.c: load the filter into the calling thread. */
-int sandbox_seccomp_load(const struct sandbox_opts *o, struct herr *err);
+/* seccomp.c: compile the filter (BPF written to fd), and install one read
+ * from fd (until end of file) into the calling thread; no_new_privs first. */
+int sandbox_seccomp_compile(const struct sandbox_opts *o, int fd, struct herr *err);
+int sandbox_seccomp_install(int fd, struct herr *err);
 /* landlock.c: restrict writes (and TCP when net) for the calling thread;
  * scratch is a NULL-terminated list of writable temporary directories. */
 int sandbox_landlock_probe_abi(void);
