@@ -61,7 +61,7 @@ static void explain_filters(const struct sandbox_opts *o, const struct sandbox_p
 {
 	if (p->seccomp) {
 		buf_addf(out, "seccomp: applied (%s): %s sockets; setuid/setgid chmod; ptrace; kexec; modules; mount; "
-			      "namespaces; keyctl; bpf; perf_event_open; userfaultfd; TIOCSTI\n",
+			      "namespaces; keyctl; bpf; perf_event_open; userfaultfd; io_uring; TIOCSTI\n",
 			 o->seccomp_log ? "LOG ONLY, nothing denied" : "denied with EPERM",
 			 o->network == SANDBOX_NET_LOOPBACK ? "AF_PACKET" : "AF_INET, AF_INET6, AF_NETLINK, AF_PACKET");
 		if (o->allow_syscalls.n) {

@@ -9,7 +9,8 @@
  * or setgid; ptrace and process_vm_*; kexec; module loading; mount and the
  * new mount API, pivot_root, unshare/setns and namespace flags to clone
  * (a nested user namespace would hand back every capability); keyctl;
- * bpf; perf_event_open; userfaultfd; the TIOCSTI terminal injection ioctl.
+ * bpf; perf_event_open; userfaultfd; io_uring (whose IORING_OP_SOCKET would
+ * bypass the socket rule); the TIOCSTI terminal injection ioctl.
  * clone3 gets ENOSYS: its flags live in memory a filter cannot read, and
  * glibc falls back to clone, whose flags we can check.
  *
@@ -130,6 +131,9 @@ static const char *const denied_outright[] = {
 	"keyctl", "add_key", "request_key",
 	"bpf", "perf_event_open", "userfaultfd",
 	"open_by_handle_at", "reboot", "swapon", "swapoff", "acct", "iopl", "ioperm",
+	/* io_uring can open sockets (IORING_OP_SOCKET) without socket(2),
+	 * out of this filter's sight. */
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
 };
 
 static int build_filter(struct filter *f, struct herr *err)

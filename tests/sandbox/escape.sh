@@ -111,6 +111,8 @@ sc "bpf()" && attempt "bpf()" EPERM -- "$ESC" bpf
 sc "keyctl()" && attempt "keyctl()" EPERM -- "$ESC" keyctl
 sc "perf_event_open()" && attempt "perf_event_open()" EPERM -- "$ESC" perf
 sc "userfaultfd()" && attempt "userfaultfd()" EPERM -- "$ESC" userfaultfd
+sc "io_uring_setup()" && attempt "io_uring_setup()" EPERM -- "$ESC" io_uring
+if [ "$("$ESC" io_uring)" = EFAULT ]; then ok "outside: io_uring_setup() reaches the kernel"; else skip "io_uring disabled on this host: the io_uring check cannot be flipped"; fi
 expect_exit 0 "no capabilities inside" sb -- sh -c 'grep -q "^CapEff:[[:space:]]*0*$" /proc/self/status'
 if [ -n "$HAVE_NS" ]; then
 	expect_exit 0 "--root-inside is uid 0 without capabilities" sb --root-inside -- sh -c \
