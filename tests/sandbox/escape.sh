@@ -28,6 +28,8 @@ attempt() {
 }
 running() { pgrep -f "$1" >/dev/null; }
 gone() { ! pgrep -f "$1" >/dev/null; }
+# wait_for running|gone PATTERN: poll up to 5 s (the machine may be loaded).
+wait_for() { n=0; while [ $n -lt 50 ] && ! "$1" "$2"; do sleep 0.1; n=$((n + 1)); done; "$1" "$2"; }
 outside() { d=$1 want=$2; shift 2; got=$("$ESC" "$@"); [ "$got" = "$want" ] && ok "outside: $d: $want" || notok "outside: $d: got '$got', want '$want'"; }
 
 # --- network ---
@@ -40,7 +42,7 @@ outside "socket(AF_INET)" allowed socket inet
 
 "$ESC" serve "$WORK/port" >/dev/null &
 server=$!
-for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$WORK/port" ] && break; sleep 0.1; done
+n=0; while [ $n -lt 50 ] && [ ! -s "$WORK/port" ]; do sleep 0.1; n=$((n + 1)); done
 port=$(cat "$WORK/port" 2>/dev/null)
 outside "connect to the test's listener on 127.0.0.1:$port" allowed connect "$port"
 sc "connect to the host listener" && attempt "connect to the host listener" EPERM -- "$ESC" connect "$port"
@@ -127,15 +129,14 @@ else
 fi
 marker="harden-daemon-$$"
 sb -- "$ESC" daemon "$marker" >/dev/null 2>&1
-sleep 0.2
 check "a daemon does not outlive the sandbox" gone "$marker"
 "$ESC" daemon "$marker-outside" >/dev/null
 check "outside, the same daemon survives (and pgrep sees it)" running "$marker-outside"
 pkill -f "$marker-outside"
 
-"$H" sandbox $BE --build "$B" -- sleep 30 &
+"$H" sandbox $BE --build "$B" -- sleep 3033$$ &
 sbpid=$!
-sleep 0.3
+wait_for running "sleep 3033$$"
 kill -TERM "$sbpid"
 wait "$sbpid"
 rc=$?
@@ -149,20 +150,20 @@ contains "timeout is reported" "$WORK/err" "timed out after 1 s"
 
 "$H" sandbox $BE --build "$B" --die-with-parent -- sleep "31$$" &
 sbpid=$!
-sleep 0.3
+wait_for running "sleep 31$$"
 kill -9 "$sbpid"
-sleep 0.3
-check "--die-with-parent: the sandbox dies with harden" gone "sleep 31$$"
+check "--die-with-parent: the sandbox dies with harden" wait_for gone "sleep 31$$"
 "$H" sandbox $BE --build "$B" -- sleep "32$$" &
 sbpid=$!
-sleep 0.3
+wait_for running "sleep 32$$"
 kill -9 "$sbpid"
 sleep 0.3
 check "without --die-with-parent the sandbox outlives harden" running "sleep 32$$"
 pkill -f "sleep 32$$"
+wait_for gone "sleep 32$$"
 cg=$(sed -n 's/^  process limit for root: pids cgroup under //p' "$WORK/explain")
 if [ -n "$cg" ]; then
-	sleep 0.2
+	sleep 0.3
 	sb -- true
 	check "cgroups left by a killed harden are removed by the next run" \
 		sh -c "! ls '$cg' | grep -q '^harden-sandbox\.'"
