@@ -170,6 +170,26 @@ static void __attribute__((noreturn)) reap_until(pid_t command)
 	}
 }
 
+/* The process limit of the pid namespace (see SANDBOX_PID_MAX_SLACK); the
+ * write goes to our own pid namespace's value, whichever /proc it is via. */
+static int set_pid_max(const struct sandbox_opts *o, struct herr *err)
+{
+	unsigned long long max = (unsigned long long)o->rlim[SANDBOX_RLIM_NPROC] + SANDBOX_PID_MAX_SLACK;
+	if (max > SANDBOX_PID_MAX_LIMIT)
+		max = SANDBOX_PID_MAX_LIMIT;
+	char text[32];
+	snprintf(text, sizeof(text), "%llu", max);
+	int fd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return herr_set(err, "pid namespace: cannot open /proc/sys/kernel/pid_max: %s", strerror(errno));
+	ssize_t n = write(fd, text, strlen(text));
+	int saved = errno;
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return herr_set(err, "pid namespace: cannot set pid_max to %s: %s", text, strerror(saved));
+	return 0;
+}
+
 /*
  * pid 1. Two bytes from harden: the first once the uid/gid maps are written
  * (before that we are nobody), the second once we are in the pids cgroup
@@ -194,6 +214,8 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
 		init_fail(errfd, &e);
 	}
+	if (p->pid_max && set_pid_max(o, &e) < 0)
+		init_fail(errfd, &e);
 	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
 		init_fail(errfd, &e);
 	if (trial)
@@ -540,8 +562,22 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 			}
 		}
 	}
-	if (rc == 0 && !p->namespaces)
-		rc = run_plain(o, p, &mask, cgroup[0] ? cgroup : NULL, err);
+	if (rc == 0 && !p->namespaces) {
+		/* Without a pid namespace, root's process limit can only be a cgroup. */
+		if (p->pid_max) {
+			p->pid_max = false;
+			if (k->is_root && k->pids_cgroup[0] && !(o->simulate_missing & SANDBOX_LAYER_PIDS_LIMIT)) {
+				p->pids_cgroup = true;
+				if (sandbox_cgroup_create(k->pids_cgroup, o->rlim[SANDBOX_RLIM_NPROC], cgroup,
+							  sizeof(cgroup), err) < 0)
+					rc = -1;
+			} else if (k->is_root) {
+				p->missing |= SANDBOX_LAYER_PIDS_LIMIT;
+			}
+		}
+		if (rc == 0)
+			rc = run_plain(o, p, &mask, cgroup[0] ? cgroup : NULL, err);
+	}
 	if (cgroup[0])
 		sandbox_cgroup_remove(cgroup);
 	restore_signals(&mask);
