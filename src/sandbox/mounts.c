@@ -199,7 +199,7 @@ static int count_entries(const char *dir, int limit)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		n++;
-		if (de->d_type == DT_DIR) {
+		if (de->d_type == DT_DIR && n <= limit) {
 			char *sub = xasprintf("%s/%s", dir, de->d_name);
 			n += count_entries(sub, limit - n);
 			free(sub);
@@ -211,7 +211,8 @@ static int count_entries(const char *dir, int limit)
 	return n;
 }
 
-static int copy_entry_at(const char *src, const char *dst, const char *path, struct herr *err);
+static int copy_entry_at(const char *src, const char *dst, const char *path, bool may_copy,
+			 struct herr *err);
 
 /* A small /etc directory (ld.so.conf.d, dpkg...) is copied, like files. */
 static int copy_tree(const char *src, const char *dst, const char *path, struct herr *err)
@@ -229,7 +230,7 @@ static int copy_tree(const char *src, const char *dst, const char *path, struct 
 		char *s = xasprintf("%s/%s", src, de->d_name);
 		char *t = xasprintf("%s/%s", dst, de->d_name);
 		char *p = xasprintf("%s/%s", path, de->d_name);
-		rc = copy_entry_at(s, t, p, err);
+		rc = copy_entry_at(s, t, p, true, err);
 		free(s);
 		free(t);
 		free(p);
@@ -238,7 +239,8 @@ static int copy_tree(const char *src, const char *dst, const char *path, struct 
 	return rc;
 }
 
-static int copy_entry_at(const char *src, const char *dst, const char *path, struct herr *err)
+static int copy_entry_at(const char *src, const char *dst, const char *path, bool may_copy,
+			 struct herr *err)
 {
 	struct stat st;
 	if (lstat(src, &st) < 0)
@@ -253,18 +255,19 @@ static int copy_entry_at(const char *src, const char *dst, const char *path, str
 			return fail(err, "cannot create symlink", path);
 		return 0;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size <= COPY_MAX)
+	if (may_copy && S_ISREG(st.st_mode) && st.st_size <= COPY_MAX)
 		return copy_file(src, dst, path, err);
-	if (S_ISDIR(st.st_mode) && count_entries(src, COPY_TREE_MAX) <= COPY_TREE_MAX)
+	if (may_copy && S_ISDIR(st.st_mode) && count_entries(src, COPY_TREE_MAX) <= COPY_TREE_MAX)
 		return copy_tree(src, dst, path, err);
 	return bind_host(path, false, err);
 }
 
-static int copy_entry(const char *path, struct herr *err)
+/* may_copy: small /etc entries are copied; system trees are always bound. */
+static int copy_entry(const char *path, bool may_copy, struct herr *err)
 {
 	char *src = xasprintf("/oldroot%s", path);
 	char *dst = xasprintf("/newroot%s", path);
-	int rc = copy_entry_at(src, dst, path, err);
+	int rc = copy_entry_at(src, dst, path, may_copy, err);
 	free(src);
 	free(dst);
 	return rc;
@@ -303,14 +306,14 @@ static int setup_system(const struct sandbox_opts *o, struct herr *err)
 	char path[256];
 	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++) {
 		snprintf(path, sizeof(path), "/%s", system_dirs[i]);
-		if (copy_entry(path, err) < 0)
+		if (copy_entry(path, false, err) < 0)
 			return -1;
 	}
 	if (make_dirs("/newroot/etc", err) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(etc_entries); i++) {
 		snprintf(path, sizeof(path), "/etc/%s", etc_entries[i]);
-		if (copy_entry(path, err) < 0)
+		if (copy_entry(path, true, err) < 0)
 			return -1;
 	}
 	if (write_identity(o, err) < 0)
