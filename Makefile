@@ -67,14 +67,14 @@ tests: $(PROG) $(TEST_BINS)
 # The whole suite: unit tests (cmocka, TAP), CLI tests (shell, TAP), and the
 # self-scan: harden must pass its own default policy.
 check: tests
-	HARDEN=$(abspath $(PROG)) TEST_BIN_DIR=$(abspath $(BUILD)/tests) sh tests/run.sh
+	HARDEN=$(abspath $(PROG)) HARDEN_SAN=$(SAN) TEST_BIN_DIR=$(abspath $(BUILD)/tests) sh tests/run.sh
 
 # The same suite under ASan+UBSan.
 check-san:
 	$(MAKE) SAN=1 check
 
 demo:
-	sh scripts/deps.sh
+	sh scripts/deps.sh --build-only
 	$(MAKE) all
 	./harden scan /usr/bin || test $$? -eq 1
 

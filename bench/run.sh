@@ -6,5 +6,5 @@ export HARDEN="${HARDEN:-$top/harden}" TOP="$top"
 for b in "$top"/bench/bench_*.sh; do
 	[ -f "$b" ] || continue
 	echo "=== $(basename "$b" .sh)"
-	sh "$b" || echo "bench: $(basename "$b") failed"
+	bash "$b" || echo "bench: $(basename "$b") failed"
 done

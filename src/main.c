@@ -15,7 +15,13 @@ struct command {
 
 static const struct command commands[] = {
 	{ "scan", cmd_scan, "check the hardening of ELF files, directories and packages" },
+	{ "audit", cmd_audit, "audit installed packages against pkgsrc's pkg-vulnerabilities list" },
+	{ "cc", cmd_cc, "compile with hardening flags (or call harden through a symlink named gcc...)" },
+	{ "c++", cmd_cc, "compile C++ with hardening flags" },
+	{ "cc-verify", cmd_cc_verify, "check binaries against a harden cc log" },
 	{ "sandbox", cmd_sandbox, "run a build confined: namespaces, seccomp, Landlock, rlimits" },
+	{ "diff", cmd_diff, "compare two scans: packages gone, downgraded, hardening regressed" },
+	{ "history", cmd_history, "one package's hardening across recorded scans" },
 };
 
 static void usage(FILE *out)
@@ -28,6 +34,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* Called through a symlink named cc, gcc, clang++...: be the compiler wrapper. */
+	int as_compiler = cmd_cc_as_compiler(argc, argv);
+	if (as_compiler >= 0)
+		return as_compiler;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_TROUBLE;

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define HARDEN_VERSION "0.1.0"
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Exit statuses, grep-like, used by every command. */
@@ -65,5 +67,42 @@ bool ends_with(const char *s, const char *suffix);
 
 /* Seconds since the epoch with sub-second precision, monotonic clock. */
 double now_monotonic(void);
+
+
+/*
+ * Ordered parallel map: work(i) runs on `threads` workers for i in [0, n);
+ * emit(i, result) runs on the calling thread strictly in index order, as
+ * soon as result i is ready. Workers never run more than `window` items
+ * ahead of emit, which bounds memory on huge inputs.
+ */
+struct pool_job {
+	size_t n;
+	int threads;
+	void *ctx;
+	void *(*work)(size_t i, void *ctx);
+	void (*emit)(size_t i, void *result, void *ctx);
+};
+void pool_run_ordered(const struct pool_job *job);
+int pool_default_threads(void);
+
+/*
+ * Expand files and directories into a list of file paths, recursively and in
+ * sorted order. Symbolic links met inside a directory are not followed unless
+ * `follow`; directories already visited (a loop, a bind mount) are skipped.
+ * Problems are appended to `errors` as "path: reason" and the walk goes on.
+ */
+struct walk_opts {
+	bool follow;
+};
+void walk_paths(char *const *roots, size_t n, const struct walk_opts *o,
+		struct strvec *files, struct strvec *errors);
+
+/*
+ * Read a "key = value" configuration file ('#' starts a comment). A missing
+ * file is not an error (returns 0). fn() may reject a key or value by
+ * returning -1 with err set; the error is then prefixed with "file:line".
+ */
+typedef int (*config_fn)(const char *key, const char *value, void *ctx, struct herr *err);
+int config_load(const char *path, config_fn fn, void *ctx, struct herr *err);
 
 #endif

@@ -1,0 +1,135 @@
+/*
+ * dwarf.c — per compilation unit, the compile flags recorded in
+ * DW_AT_producer, from the file's own DWARF or from separate debug info
+ * found by build-id under DEBUG_ROOT/.build-id/xx/yyyy.debug (where Debian's
+ * -dbgsym packages put it). This is the only way to tell "built without the
+ * flag" from "built with it but nothing needed it", so check/ prefers it.
+ */
+#include "elf/internal.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *die_string(Dwarf_Die *die, int name)
+{
+	Dwarf_Attribute attr;
+	return dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : NULL;
+}
+
+/*
+ * gcc does not record -D options in DW_AT_producer, but with -g3 the macro
+ * table has them: command-line definitions are the ones at line 0, kept in
+ * a macro unit the CU's table imports. Imports are followed a few levels
+ * deep only: a crafted file could make them loop.
+ */
+struct macro_walk {
+	Dwarf *dw;
+	struct cu_flags *cf;
+	int depth;
+};
+
+static int macro_fortify(Dwarf_Macro *m, void *arg)
+{
+	struct macro_walk *w = arg;
+	unsigned int op;
+	Dwarf_Word line, word;
+	const char *str = NULL;
+	if (dwarf_macro_opcode(m, &op) != 0 || dwarf_macro_param1(m, &line) != 0)
+		return DWARF_CB_OK;
+	if (op == DW_MACRO_import && w->depth < 4) {
+		w->depth++;
+		dwarf_getmacros_off(w->dw, line, macro_fortify, w, DWARF_GETMACROS_START);
+		w->depth--;
+		return DWARF_CB_OK;
+	}
+	if (line != 0 || dwarf_macro_param2(m, &word, &str) != 0 || !str || !starts_with(str, "_FORTIFY_SOURCE"))
+		return DWARF_CB_OK;
+	if (op == DW_MACRO_define || op == DW_MACRO_define_strp || op == DW_MACRO_define_strx)
+		w->cf->fortify = str[15] == ' ' ? atoi(str + 16) : 1;
+	else if (op == DW_MACRO_undef || op == DW_MACRO_undef_strp || op == DW_MACRO_undef_strx)
+		w->cf->fortify = 0;
+	return DWARF_CB_OK;
+}
+
+static void collect_units(Dwarf *dw, struct elf_facts *f)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie;
+	size_t alloc = 0;
+	uint8_t unit_type;
+	Dwarf_Half version;
+	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, NULL) == 0) {
+		const char *producer = die_string(&cudie, DW_AT_producer);
+		if (!producer)
+			continue;
+		if (f->cu_count == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			f->cus = xrealloc(f->cus, alloc * sizeof(*f->cus));
+		}
+		struct cu_flags *cf = &f->cus[f->cu_count++];
+		memset(cf, 0, sizeof(*cf));
+		const char *name = die_string(&cudie, DW_AT_name);
+		cf->name = xstrdup(name ? name : "?");
+		cf->producer = xstrdup(producer);
+		cu_flags_parse(producer, cf);
+		if (cf->fortify < 0 && (dwarf_hasattr(&cudie, DW_AT_macros) || dwarf_hasattr(&cudie, DW_AT_GNU_macros) ||
+					dwarf_hasattr(&cudie, DW_AT_macro_info))) {
+			cf->fortify = 0; /* the table is there: no definition means not defined */
+			dwarf_getmacros(&cudie, macro_fortify, &(struct macro_walk){ dw, cf, 0 }, DWARF_GETMACROS_START);
+		}
+	}
+	f->has_debug = f->cu_count > 0;
+}
+
+/* Read DWARF from a separate debug file named by build-id, if one exists. */
+static void read_separate(const struct elf_read_opts *o, struct elf_facts *f)
+{
+	const char *root = o->debug_root ? o->debug_root : "/usr/lib/debug";
+	if (strlen(f->build_id) < 4)
+		return;
+	char *path = xasprintf("%s/.build-id/%.2s/%s.debug", root, f->build_id, f->build_id + 2);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(path);
+		return;
+	}
+	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Dwarf *dw = e ? dwarf_begin_elf(e, DWARF_C_READ, NULL) : NULL;
+	if (dw) {
+		collect_units(dw, f);
+		dwarf_end(dw);
+	}
+	if (f->has_debug)
+		f->debug_file = path;
+	else
+		free(path);
+	if (e)
+		elf_end(e);
+	close(fd);
+}
+
+int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_facts *f)
+{
+	/*
+	 * Relocatable objects keep their DWARF string offsets in relocations,
+	 * which plain libdw does not apply: every DW_FORM_strp would read as
+	 * offset 0. Rather than report wrong unit names and flags, skip them;
+	 * their symbols and notes still tell canary, FORTIFY, NX and CET.
+	 */
+	if (f->e_type == ET_REL)
+		return 0;
+	if (c->debug_info) {
+		Dwarf *dw = dwarf_begin_elf(c->e, DWARF_C_READ, NULL);
+		if (dw) {
+			collect_units(dw, f);
+			dwarf_end(dw);
+		}
+		return 0;
+	}
+	read_separate(o, f);
+	return 0;
+}

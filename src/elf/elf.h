@@ -1,0 +1,118 @@
+/*
+ * elf — read the facts of one ELF file: what the headers, dynamic section,
+ * symbols, notes and DWARF say. No policy and no opinions here: check/ turns
+ * facts into verdicts.
+ *
+ * An ELF is mapped once (or handed in as a memory buffer, e.g. an archive
+ * member) and every reader works on that one mapping through libelf's gelf_*
+ * interface, which removes the 32/64-bit and endianness duplication. Every
+ * offset taken from the file is checked against the mapping's size before
+ * use: libelf checks much, but not everything we touch.
+ */
+#ifndef HARDEN_ELF_H
+#define HARDEN_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/util.h"
+
+enum elf_kind {
+	KIND_EXEC,       /* ET_EXEC with an interpreter */
+	KIND_PIE,        /* ET_DYN executable */
+	KIND_SHARED,     /* ET_DYN shared library */
+	KIND_STATIC,     /* ET_EXEC, no interpreter, no dynamic section */
+	KIND_STATIC_PIE, /* ET_DYN, DF_1_PIE, no interpreter, no DT_NEEDED */
+	KIND_REL,        /* ET_REL object file */
+	KIND_OTHER,      /* core files and the like */
+};
+const char *elf_kind_name(enum elf_kind k);
+
+/* Tri-state for facts that may not be knowable (e.g. stripped files). */
+enum tri { TRI_NO = 0, TRI_YES = 1, TRI_UNKNOWN = 2 };
+
+/* What one compilation unit's DW_AT_producer says about its flags. */
+struct cu_flags {
+	char *name;          /* DW_AT_name of the unit */
+	char *producer;      /* the raw DW_AT_producer */
+	bool is_c;           /* a C/C++ compiler unit, not assembler */
+	char opt[8];         /* last -O level: "0", "1", "2", "3", "s", "g", "fast", "z" or "" */
+	char ssp[16];        /* "none", "", "all", "strong", "explicit", "default" (-fstack-protector) */
+	int fortify;         /* -D_FORTIFY_SOURCE level from the producer, -1 if not recorded */
+	int stack_clash;     /* 1 on, 0 off, -1 not stated */
+	char cf[12];         /* -fcf-protection= value, "" if not stated */
+};
+
+struct elf_facts {
+	/* identity */
+	int elf_class;          /* 32 or 64 */
+	bool big_endian;
+	unsigned machine;       /* e_machine */
+	unsigned e_type;
+	enum elf_kind kind;
+
+	/* program headers */
+	bool has_interp;
+	bool has_dynamic;
+	bool has_relro;         /* PT_GNU_RELRO */
+	bool has_gnu_stack;     /* PT_GNU_STACK, or .note.GNU-stack for ET_REL */
+	bool exec_stack;        /* PT_GNU_STACK with PF_X (or SHF_EXECINSTR note) */
+	bool rwx_segment;       /* a PT_LOAD both writable and executable */
+
+	/* dynamic section */
+	bool has_soname;
+	bool dt_bind_now, df_bind_now, df_1_now, df_1_pie;
+	bool textrel;           /* DT_TEXTREL or DF_TEXTREL */
+	size_t needed_count;
+	char *rpath, *runpath;  /* NULL when absent */
+
+	/* symbols */
+	bool has_symtab;        /* .symtab present: not stripped */
+	bool has_dynsym;
+	bool canary_ref;        /* __stack_chk_fail/__stack_chk_guard imported (or referenced in .o) */
+	bool canary_defined;    /* ... or defined (static binaries: libc links it itself) */
+	struct strvec fortified;   /* fortifiable bases called through __X_chk */
+	struct strvec unfortified; /* fortifiable bases called directly */
+	bool fortify_static_only;  /* counts came from a static binary's defined symbols */
+
+	/* notes */
+	bool has_property_note;
+	bool ibt, shstk;        /* x86 IBT/SHSTK (aarch64: BTI/PAC) from .note.gnu.property */
+	char build_id[41 * 2];  /* hex, "" if none */
+
+	/* DWARF */
+	bool has_debug;         /* DWARF found, in the file or separate */
+	char *debug_file;       /* where the DWARF came from, when separate */
+	struct cu_flags *cus;
+	size_t cu_count;
+};
+
+/* Parse options that change how much is read. */
+struct elf_read_opts {
+	bool dwarf;             /* read DW_AT_producer of every unit */
+	const char *debug_root; /* default /usr/lib/debug */
+};
+
+/* True when the bytes start with the ELF magic. */
+bool elf_is_elf(const void *data, size_t size);
+
+/*
+ * Read the facts of an ELF image held in memory. `name` is used in errors
+ * only. Returns 0, or -1 with err naming what is wrong and where.
+ */
+int elf_facts_read(const char *name, const void *data, size_t size,
+		   const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err);
+void elf_facts_free(struct elf_facts *f);
+
+const char *elf_machine_name(unsigned machine);
+
+/* The base name of a fortifiable libc function given its __X_chk name, or NULL. */
+const char *fortify_base_of_chk(const char *sym, char *out, size_t outlen);
+/* True when `name` is a libc function that has a fortified __X_chk twin. */
+bool fortify_is_fortifiable(const char *name);
+
+/* Parse one DW_AT_producer string into flags (exposed for tests). */
+void cu_flags_parse(const char *producer, struct cu_flags *cf);
+
+#endif

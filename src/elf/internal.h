@@ -1,0 +1,42 @@
+/*
+ * internal.h — what the readers of elf/ share among themselves; not for
+ * other subsystems (they include elf/elf.h only).
+ */
+#ifndef HARDEN_ELF_INTERNAL_H
+#define HARDEN_ELF_INTERNAL_H
+
+#include <gelf.h>
+#include <libelf.h>
+
+#include "elf/elf.h"
+
+/* One ELF being read: the image, its libelf handle, and where errors go. */
+struct elf_ctx {
+	const char *name;
+	const unsigned char *data;
+	size_t size;
+	Elf *e;
+	GElf_Ehdr ehdr;
+	size_t phnum, shnum, shstrndx;
+	bool have_shstr;
+	Elf_Scn *dynsym, *symtab, *dynamic, *debug_info;
+	struct herr *err;
+};
+
+/* True when [off, off+len) lies inside the image (no overflow). */
+static inline bool ctx_in_bounds(const struct elf_ctx *c, uint64_t off, uint64_t len)
+{
+	return off <= c->size && len <= c->size - off;
+}
+
+int elf_read_segments(struct elf_ctx *c, struct elf_facts *f);
+int elf_read_sections(struct elf_ctx *c, struct elf_facts *f);
+int elf_read_dynamic(struct elf_ctx *c, struct elf_facts *f);
+int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f);
+int elf_read_notes(struct elf_ctx *c, struct elf_facts *f);
+int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_facts *f);
+
+/* Section data with the bounds checked; NULL (and err set) when it lies outside the image. */
+Elf_Data *ctx_section_data(struct elf_ctx *c, Elf_Scn *scn, GElf_Shdr *sh);
+
+#endif

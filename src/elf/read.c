@@ -1,0 +1,161 @@
+/*
+ * read.c — the entry point: validate the image, open it with libelf, run
+ * each reader over the one handle, and classify the file.
+ *
+ * Classification is where the peers disagree; we follow the ELF spec and
+ * what the loader does:
+ *  - a PIE is ET_DYN with DF_1_PIE, or with an interpreter and no SONAME
+ *    (libc.so.6 has an interpreter so it can be run, and is not a PIE);
+ *  - a static-pie is ET_DYN without interpreter but DF_1_PIE and no DT_NEEDED:
+ *    an executable, not a shared library;
+ *  - a static binary is ET_EXEC with no interpreter and no dynamic section.
+ */
+#include "elf/internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static pthread_once_t version_once = PTHREAD_ONCE_INIT;
+static void init_libelf(void)
+{
+	elf_version(EV_CURRENT);
+}
+
+bool elf_is_elf(const void *data, size_t size)
+{
+	return size >= 4 && memcmp(data, ELFMAG, SELFMAG) == 0;
+}
+
+static enum elf_kind classify(const struct elf_facts *f)
+{
+	switch (f->e_type) {
+	case ET_REL:
+		return KIND_REL;
+	case ET_EXEC:
+		return f->has_interp || f->has_dynamic ? KIND_EXEC : KIND_STATIC;
+	case ET_DYN:
+		if (f->df_1_pie && !f->has_interp && f->needed_count == 0)
+			return KIND_STATIC_PIE;
+		if (f->df_1_pie || (f->has_interp && !f->has_soname))
+			return KIND_PIE;
+		return KIND_SHARED;
+	default:
+		return KIND_OTHER;
+	}
+}
+
+static int check_header(struct elf_ctx *c, struct elf_facts *f)
+{
+	const unsigned char *id = c->data;
+	if (c->size < EI_NIDENT)
+		return herr_set(c->err, "truncated ELF identification (%zu bytes)", c->size);
+	if (id[EI_CLASS] != ELFCLASS32 && id[EI_CLASS] != ELFCLASS64)
+		return herr_set(c->err, "bad ELF class %u at offset %d", id[EI_CLASS], EI_CLASS);
+	if (id[EI_DATA] != ELFDATA2LSB && id[EI_DATA] != ELFDATA2MSB)
+		return herr_set(c->err, "bad ELF data encoding %u at offset %d", id[EI_DATA], EI_DATA);
+	size_t ehsize = id[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+	if (c->size < ehsize)
+		return herr_set(c->err, "truncated ELF header: %zu of %zu bytes", c->size, ehsize);
+	f->elf_class = id[EI_CLASS] == ELFCLASS32 ? 32 : 64;
+	f->big_endian = id[EI_DATA] == ELFDATA2MSB;
+	return 0;
+}
+
+static int open_libelf(struct elf_ctx *c, struct elf_facts *f)
+{
+	c->e = elf_memory((char *)c->data, c->size);
+	if (!c->e || elf_kind(c->e) != ELF_K_ELF)
+		return herr_set(c->err, "libelf cannot read it: %s", elf_errmsg(-1));
+	if (!gelf_getehdr(c->e, &c->ehdr))
+		return herr_set(c->err, "bad ELF header: %s", elf_errmsg(-1));
+	f->machine = c->ehdr.e_machine;
+	f->e_type = c->ehdr.e_type;
+	/*
+	 * Take the header's own count: libelf quietly reports 0 program headers
+	 * when the table lies outside the image, which would make a broken
+	 * file look like one without segments.
+	 */
+	c->phnum = c->ehdr.e_phnum;
+	if (c->phnum == PN_XNUM && elf_getphdrnum(c->e, &c->phnum) != 0)
+		return herr_set(c->err, "bad extended program header count: %s", elf_errmsg(-1));
+	c->shnum = c->ehdr.e_shnum;
+	if (c->shnum == 0 && c->ehdr.e_shoff != 0 && elf_getshdrnum(c->e, &c->shnum) != 0)
+		return herr_set(c->err, "bad extended section header count: %s", elf_errmsg(-1));
+	if (c->phnum && !ctx_in_bounds(c, c->ehdr.e_phoff, (uint64_t)c->phnum * c->ehdr.e_phentsize))
+		return herr_set(c->err, "program headers (e_phoff %#llx, %zu entries) lie outside the file (%zu bytes)",
+				(unsigned long long)c->ehdr.e_phoff, c->phnum, c->size);
+	if (c->shnum && !ctx_in_bounds(c, c->ehdr.e_shoff, (uint64_t)c->shnum * c->ehdr.e_shentsize))
+		return herr_set(c->err, "section headers (e_shoff %#llx, %zu entries) lie outside the file (%zu bytes)",
+				(unsigned long long)c->ehdr.e_shoff, c->shnum, c->size);
+	c->have_shstr = c->shnum && elf_getshdrstrndx(c->e, &c->shstrndx) == 0;
+	return 0;
+}
+
+int elf_facts_read(const char *name, const void *data, size_t size,
+		   const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err)
+{
+	static const struct elf_read_opts no_opts;
+	struct elf_ctx c = { .name = name, .data = data, .size = size, .err = err };
+	int rc;
+
+	pthread_once(&version_once, init_libelf);
+	memset(f, 0, sizeof(*f));
+	if (!opts)
+		opts = &no_opts;
+	if (!elf_is_elf(data, size))
+		return herr_set(err, "not an ELF file");
+	rc = check_header(&c, f);
+	if (!rc)
+		rc = open_libelf(&c, f);
+	if (!rc)
+		rc = elf_read_segments(&c, f);
+	if (!rc)
+		rc = elf_read_sections(&c, f);
+	if (!rc)
+		rc = elf_read_dynamic(&c, f);
+	if (!rc)
+		rc = elf_read_symbols(&c, f);
+	if (!rc)
+		rc = elf_read_notes(&c, f);
+	if (!rc && opts->dwarf)
+		rc = elf_read_dwarf(&c, opts, f);
+	if (!rc)
+		f->kind = classify(f);
+	if (c.e)
+		elf_end(c.e);
+	if (rc)
+		elf_facts_free(f);
+	return rc;
+}
+
+void elf_facts_free(struct elf_facts *f)
+{
+	free(f->rpath);
+	free(f->runpath);
+	free(f->debug_file);
+	strvec_clear(&f->fortified);
+	strvec_clear(&f->unfortified);
+	for (size_t i = 0; i < f->cu_count; i++) {
+		free(f->cus[i].name);
+		free(f->cus[i].producer);
+	}
+	free(f->cus);
+	f->rpath = f->runpath = f->debug_file = NULL;
+	f->cus = NULL;
+	f->cu_count = 0;
+}
+
+Elf_Data *ctx_section_data(struct elf_ctx *c, Elf_Scn *scn, GElf_Shdr *sh)
+{
+	if (sh->sh_type != SHT_NOBITS && !ctx_in_bounds(c, sh->sh_offset, sh->sh_size)) {
+		herr_set(c->err, "section %zu: offset %#llx + size %#llx lies outside the file (%zu bytes)",
+			 elf_ndxscn(scn), (unsigned long long)sh->sh_offset,
+			 (unsigned long long)sh->sh_size, c->size);
+		return NULL;
+	}
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d)
+		herr_set(c->err, "section %zu: unreadable data: %s", elf_ndxscn(scn), elf_errmsg(-1));
+	return d;
+}

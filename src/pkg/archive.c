@@ -1,0 +1,168 @@
+/*
+ * archive.c — one package archive: map it, tell its format from its bytes,
+ * walk it (walk.c), and stamp every record with the package identity.
+ *
+ * The identity is known only when the walk is over (a tarball may carry its
+ * metadata anywhere), so records are stamped afterwards; a package with no
+ * metadata at all is named after its file, which is what a user would do.
+ */
+#include "pkg/internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+/* The "control" file of a .deb's control.tar.*, into id. */
+static void deb_control(struct walk *w, const struct ar_member *m)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	bool found = false;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_memory(a, m->data, m->size) != ARCHIVE_OK) {
+		pkg_error(w, m->name, "cannot open: %s", archive_error_string(a));
+		archive_read_free(a);
+		return;
+	}
+	int r;
+	while ((r = archive_read_next_header(a, &e)) >= ARCHIVE_WARN) {
+		const char *name = archive_entry_pathname(e);
+		if (!name || (strcmp(name, "./control") && strcmp(name, "control")))
+			continue;
+		char text[65536];
+		la_ssize_t n = archive_read_data(a, text, sizeof(text));
+		if (n < 0)
+			break;
+		pkg_parse_deb_control(text, (size_t)n, w->id);
+		found = true;
+		break;
+	}
+	if (!found)
+		pkg_error(w, m->name, r == ARCHIVE_EOF ? "no control file in %s" : "cannot read control file: %s",
+			  r == ARCHIVE_EOF ? m->name : archive_error_string(a));
+	archive_read_free(a);
+}
+
+static void scan_deb(struct walk *w, const unsigned char *data, size_t size)
+{
+	struct ar_member m, control = { .data = NULL }, payload = { .data = NULL };
+	struct herr err;
+	size_t off = 0;
+	int r;
+	while ((r = pkg_ar_next(data, size, &off, &m, &err)) == 1) {
+		if (starts_with(m.name, "control.tar") && !control.data)
+			control = m;
+		else if (starts_with(m.name, "data.tar") && !payload.data)
+			payload = m;
+	}
+	if (r < 0)
+		pkg_error(w, NULL, "%s", err.msg);
+	if (control.data)
+		deb_control(w, &control);
+	else if (r == 0)
+		pkg_error(w, NULL, "no control.tar member: not a complete .deb");
+	if (payload.data) {
+		struct walk inner = *w;
+		inner.prefix = "";
+		inner.metadata = false;
+		pkg_walk(&inner, payload.data, payload.size, WALK_TAR);
+	} else if (r == 0) {
+		pkg_error(w, NULL, "no data.tar member: not a complete .deb");
+	}
+	w->id->format = "deb";
+}
+
+static void scan_rpm(struct walk *w, const unsigned char *data, size_t size)
+{
+	struct herr err;
+	size_t payload;
+	w->id->format = "rpm";
+	if (pkg_rpm_parse(data, size, w->id, &payload, &err)) {
+		pkg_error(w, NULL, "%s", err.msg);
+		return;
+	}
+	struct walk inner = *w;
+	inner.metadata = false;
+	pkg_walk(&inner, data + payload, size - payload, WALK_CPIO);
+}
+
+bool pkg_scan_memory(const char *path, const void *data, size_t size,
+		     const struct scan_opts *o, struct scan_batch *out)
+{
+	struct pkg_ident id = { 0 };
+	struct walk w = { .path = path, .prefix = "", .o = o, .out = out, .id = &id, .metadata = true };
+	size_t first = out->n;
+
+	switch (pkg_detect(data, size < 512 ? size : 512)) {
+	case PKG_NONE:
+		return false;
+	case PKG_DEB:
+		scan_deb(&w, data, size);
+		break;
+	case PKG_RPM:
+		scan_rpm(&w, data, size);
+		break;
+	case PKG_ZIP:
+		pkg_walk(&w, data, size, WALK_ZIP);
+		id.format = "zip";
+		break;
+	case PKG_STREAM:
+		if (pkg_walk(&w, data, size, WALK_STREAM) == 0) {
+			pkg_ident_free(&id);
+			return false;
+		}
+		id.format = w.saw_pkgsrc ? "pkgsrc" : w.saw_apk ? "apk" : "tar";
+		break;
+	}
+	if (!id.name)
+		pkg_ident_from_filename(path, &id);
+	for (size_t i = first; i < out->n; i++) {
+		struct scan_record *r = &out->recs[i];
+		r->package = xstrdup(id.name);
+		r->version = id.version ? xstrdup(id.version) : NULL;
+	}
+	out->package = id.name;
+	out->version = id.version;
+	out->arch = id.arch;
+	out->origin = id.origin;
+	out->pkg_format = id.format;
+	return true;
+}
+
+bool pkg_scan_archive(const char *path, const struct scan_opts *o, struct scan_batch *out)
+{
+	struct scan_record *r;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		r = scan_batch_add(out);
+		r->path = xstrdup(path);
+		r->error = xasprintf("cannot open: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return true;
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return false;
+	}
+	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED) {
+		r = scan_batch_add(out);
+		r->path = xstrdup(path);
+		r->error = xasprintf("cannot map: %s", strerror(errno));
+		return true;
+	}
+	bool was = pkg_scan_memory(path, map, (size_t)st.st_size, o, out);
+	munmap(map, (size_t)st.st_size);
+	return was;
+}

@@ -1,0 +1,44 @@
+/*
+ * internal.h — what the files of pkg/ share and nobody else needs: the
+ * state of one walk over an archive held in memory.
+ */
+#ifndef HARDEN_PKG_INTERNAL_H
+#define HARDEN_PKG_INTERNAL_H
+
+#include "pkg/pkg.h"
+
+/* Which libarchive readers a walk enables. */
+enum walk_kind {
+	WALK_STREAM,    /* tar or cpio under any compressor; raw = "not an archive" */
+	WALK_TAR,       /* a .deb's control.tar.* / data.tar.* */
+	WALK_CPIO,      /* an rpm payload */
+	WALK_ZIP,
+};
+
+struct walk {
+	const char *path;       /* the archive on disk: every record names it */
+	const char *prefix;     /* "" at the top, "inner.tgz!/" inside a nested archive */
+	const struct scan_opts *o;
+	struct scan_batch *out;
+	struct pkg_ident *id;   /* filled from metadata members met on the way */
+	int depth;              /* 0 for the archive itself */
+	bool metadata;          /* look for +CONTENTS, +BUILD_INFO, .PKGINFO */
+	bool saw_pkgsrc, saw_apk;
+};
+
+/*
+ * Walk every member of the archive in data[0..size). Returns 1 when walked
+ * (problems became error records), 0 when a WALK_STREAM turned out to be a
+ * compressed non-archive, -1 when the archive could not be opened at all
+ * (an error record was added).
+ */
+int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind);
+
+/* Add an error record for the archive (member NULL) or one of its members. */
+void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The limit in force for one member's inflated size. */
+uint64_t pkg_member_limit(const struct scan_opts *o);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * file.c — scan one file: look at the first bytes, skip what is not ELF
+ * without mapping it, map the rest once read-only, read facts, check them.
+ */
+#include "scan/scan.h"
+#include "pkg/pkg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct scan_record *scan_batch_add(struct scan_batch *b)
+{
+	if (b->n == b->alloc) {
+		b->alloc = b->alloc ? b->alloc * 2 : 4;
+		b->recs = xrealloc(b->recs, b->alloc * sizeof(*b->recs));
+	}
+	struct scan_record *r = &b->recs[b->n++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+void scan_batch_free(struct scan_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct scan_record *r = &b->recs[i];
+		free(r->path);
+		free(r->package);
+		free(r->version);
+		free(r->member);
+		free(r->error);
+		free(r->rendered);
+		free(r->link);
+		elf_facts_free(&r->facts);
+	}
+	free(b->recs);
+	free(b->package);
+	free(b->version);
+	free(b->arch);
+	free(b->origin);
+	memset(b, 0, sizeof(*b));
+}
+
+void scan_image(const char *path, const void *data, size_t size,
+		const struct scan_opts *o, struct scan_batch *out)
+{
+	struct herr err;
+	struct scan_record *r = scan_batch_add(out);
+	r->path = xstrdup(path);
+	if (elf_facts_read(path, data, size, &o->elf, &r->facts, &err) != 0) {
+		r->error = xstrdup(err.msg);
+		return;
+	}
+	check_elf(&r->facts, &o->policy, &r->res);
+}
+
+static void record_error(struct scan_batch *out, const char *path, const char *fmt, int e)
+{
+	struct scan_record *r = scan_batch_add(out);
+	r->path = xstrdup(path);
+	r->error = xasprintf(fmt, strerror(e));
+}
+
+void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *out)
+{
+	unsigned char magic[512];
+	struct stat st;
+	ssize_t got;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		record_error(out, path, "cannot open: %s", errno);
+		return;
+	}
+	if (fstat(fd, &st) != 0) {
+		record_error(out, path, "cannot stat: %s", errno);
+	} else if (!S_ISREG(st.st_mode)) {
+		out->skipped++;
+	} else if ((got = pread(fd, magic, sizeof(magic), 0)) < 0) {
+		record_error(out, path, "cannot read: %s", errno);
+	} else if (got < 4 || !elf_is_elf(magic, (size_t)got)) {
+		/* not ELF: maybe a package archive, read in memory by pkg/ */
+		if (!pkg_is_archive(magic, (size_t)got) || !pkg_scan_archive(path, o, out))
+			out->skipped++;
+	} else {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED) {
+			record_error(out, path, "cannot map: %s", errno);
+		} else {
+			scan_image(path, map, (size_t)st.st_size, o, out);
+			munmap(map, (size_t)st.st_size);
+		}
+	}
+	close(fd);
+}

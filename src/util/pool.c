@@ -1,0 +1,105 @@
+/*
+ * pool.c — an ordered parallel map on plain pthreads.
+ *
+ * Scanning is embarrassingly parallel but output must follow input order
+ * (so results are reproducible and diffable). Workers take the next index
+ * under a mutex, compute, store into a slot, and signal; the caller's thread
+ * emits slots in order. A window keeps workers from racing ahead of a slow
+ * emitter with unbounded memory.
+ */
+#include "util/util.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct pool {
+	const struct pool_job *job;
+	pthread_mutex_t lock;
+	pthread_cond_t ready, room;
+	size_t next, emitted, window;
+	void **slot;
+	bool *done;
+};
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->next < p->job->n && p->next >= p->emitted + p->window)
+			pthread_cond_wait(&p->room, &p->lock);
+		if (p->next >= p->job->n) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+
+		void *r = p->job->work(i, p->job->ctx);
+
+		pthread_mutex_lock(&p->lock);
+		p->slot[i % p->window] = r;
+		p->done[i % p->window] = true;
+		pthread_cond_broadcast(&p->ready);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+int pool_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
+void pool_run_ordered(const struct pool_job *job)
+{
+	int threads = job->threads > 0 ? job->threads : pool_default_threads();
+	if (threads == 1 || job->n < 2) {
+		for (size_t i = 0; i < job->n; i++)
+			job->emit(i, job->work(i, job->ctx), job->ctx);
+		return;
+	}
+	struct pool p = { .job = job, .window = (size_t)threads * 64 };
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.ready, NULL);
+	pthread_cond_init(&p.room, NULL);
+	p.slot = xcalloc(p.window, sizeof(*p.slot));
+	p.done = xcalloc(p.window, sizeof(*p.done));
+	pthread_t *tids = xcalloc((size_t)threads, sizeof(*tids));
+	int started = 0;
+	for (int t = 0; t < threads; t++)
+		if (pthread_create(&tids[t], NULL, worker, &p) == 0)
+			started++;
+		else
+			break;
+	if (started == 0) {
+		/* no threads available: degrade to serial rather than fail */
+		for (size_t i = 0; i < job->n; i++)
+			job->emit(i, job->work(i, job->ctx), job->ctx);
+	} else {
+		for (size_t i = 0; i < job->n; i++) {
+			pthread_mutex_lock(&p.lock);
+			while (!p.done[i % p.window])
+				pthread_cond_wait(&p.ready, &p.lock);
+			void *r = p.slot[i % p.window];
+			p.done[i % p.window] = false;
+			pthread_mutex_unlock(&p.lock);
+
+			job->emit(i, r, job->ctx);
+
+			pthread_mutex_lock(&p.lock);
+			p.emitted = i + 1;
+			pthread_cond_broadcast(&p.room);
+			pthread_mutex_unlock(&p.lock);
+		}
+	}
+	for (int t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	free(tids);
+	free(p.slot);
+	free(p.done);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.ready);
+	pthread_cond_destroy(&p.room);
+}
