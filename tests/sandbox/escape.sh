@@ -93,6 +93,11 @@ outside "chmod u+s on its own file" allowed chmod-suid "$WORK/suid"
 sleep 60 &
 victim=$!
 sc "ptrace of a process outside" && attempt "ptrace of a process outside" EPERM -- "$ESC" ptrace "$victim"
+if [ -n "$HAVE_NS" ]; then
+	# The flip: with the rule lifted, ptrace reaches the kernel, which cannot
+	# even see the host process from the sandbox's pid namespace.
+	attempt "ptrace with allow-syscall = ptrace" ESRCH --allow-syscall ptrace -- "$ESC" ptrace "$victim"
+fi
 outside "signal 0 to the victim" allowed signal "$victim"
 if [ -n "$HAVE_NS" ]; then
 	attempt "signal to a host process (pid namespace)" ESRCH -- "$ESC" signal "$victim"
