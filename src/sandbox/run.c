@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -474,11 +475,37 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
+/*
+ * A harden killed by SIGKILL leaves its private TMPDIR behind; the next run
+ * removes ours whose harden is gone (the pid is in the name). Only our own:
+ * /tmp is shared, and we never delete what another user made.
+ */
+static void remove_stale_tmp(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!starts_with(de->d_name, "harden-sandbox."))
+			continue;
+		int pid = atoi(de->d_name + strlen("harden-sandbox."));
+		char path[300];
+		struct stat st;
+		snprintf(path, sizeof(path), "/tmp/%s", de->d_name);
+		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH && lstat(path, &st) == 0 &&
+		    S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Best effort without namespaces: Landlock, seccomp, limits; a private TMPDIR. */
 static int run_plain(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
 		     const char *cgroup, struct herr *err)
 {
-	char tmp[] = "/tmp/harden-sandbox.XXXXXX";
+	remove_stale_tmp();
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "/tmp/harden-sandbox.%d.XXXXXX", (int)getpid());
 	if (!mkdtemp(tmp))
 		return herr_set(err, "cannot create a private temporary directory: %s", strerror(errno));
 	int errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 };

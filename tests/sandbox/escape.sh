@@ -137,7 +137,7 @@ sb -- "$ESC" daemon "$marker" >/dev/null 2>&1
 check "a daemon does not outlive the sandbox" gone "$marker"
 "$ESC" daemon "$marker-outside" >/dev/null
 check "outside, the same daemon survives (and pgrep sees it)" running "$marker-outside"
-pkill -f "$marker-outside"
+kill $(pgrep -f "$marker-outside")
 
 "$H" sandbox $BE --build "$B" -- sleep 3033$$ &
 sbpid=$!
@@ -164,7 +164,7 @@ wait_for running "^sleep 32$$"
 kill -9 "$sbpid"
 sleep 0.3
 check "without --die-with-parent the sandbox outlives harden" running "^sleep 32$$"
-pkill -f "^sleep 32$$"
+kill $(pgrep -f "^sleep 32$$")
 wait_for gone "^sleep 32$$"
 cg=$(sed -n 's/^  process limit for root: pids cgroup under //p' "$WORK/explain")
 if [ -n "$cg" ]; then
@@ -208,6 +208,14 @@ if grep -q '^landlock: applied' "$WORK/explain"; then
 	sb --best-effort -- "$ESC" daemon "$marker-be" >/dev/null 2>"$WORK/err"
 	check "best effort: a daemon is killed by the subreaper" gone "$marker-be"
 	contains "best effort says what is missing" "$WORK/err" "running without user namespaces"
+	"$H" sandbox --best-effort --build "$B" -- sleep "33$$" &
+	sbpid=$!
+	wait_for running "^sleep 33$$"
+	kill -9 "$sbpid"
+	kill $(pgrep -f "^sleep 33$$")
+	check "best effort: a killed harden leaves its private TMPDIR" sh -c "ls -d /tmp/harden-sandbox.$sbpid.* >/dev/null 2>&1"
+	sb --best-effort -- true 2>/dev/null
+	check "which the next run removes" sh -c "! ls -d /tmp/harden-sandbox.$sbpid.* >/dev/null 2>&1"
 else
 	skip "no Landlock here: the fallback without namespaces cannot be exercised"
 fi
