@@ -42,19 +42,21 @@ bwrap_true() {
 have_bwrap=$(command -v bwrap >/dev/null 2>&1 && echo yes)
 
 # Interleaved blocks, so that load from elsewhere hits every contender alike.
-s_true=0 s_h=0 s_b=0
+s_true=0 s_h=0 s_b=0 s_v=0
 rounds=$(( (N + K - 1) / K ))
 r=0
 while [ $r -lt $rounds ]; do
 	block s_true /bin/true
+	block s_v "$H" --version
 	block s_h "$H" sandbox --build "$work" -- /bin/true
 	[ -n "$have_bwrap" ] && block s_b bwrap_true
 	r=$((r + 1))
 done
 runs=$((rounds * K))
-t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs)
+t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs) t_v=$(ms "$s_v" $runs)
 echo "start-up, mean of $runs runs each, interleaved in blocks of $K ($(id -un)):"
 echo "  true                      ${t_true} ms"
+echo "  harden --version          ${t_v} ms   (harden's own process start: $(ldd "$H" 2>/dev/null | grep -c '=>') shared libraries)"
 echo "  harden sandbox -- true    ${t_h} ms"
 if [ -n "$have_bwrap" ]; then
 	echo "  bwrap --unshare-all true  ${t_b} ms"
