@@ -86,6 +86,10 @@ static void fortify_build(void)
 
 bool fortify_is_fortifiable(const char *name)
 {
+	/* the names run from 4 ("gets") to 15 characters, all lower case: reject the rest cheaply */
+	size_t len = strnlen(name, 16);
+	if (len < 4 || len > 15 || name[0] < 'a' || name[0] > 'w')
+		return false;
 	pthread_once(&fortify_once, fortify_build);
 	for (uint32_t slot = name_hash(name) % FORTIFY_SLOTS; fortify_set[slot]; slot = (slot + 1) % FORTIFY_SLOTS)
 		if (!strcmp(fortify_set[slot], name))

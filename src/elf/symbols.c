@@ -40,6 +40,9 @@ static void note_symbol(struct elf_facts *f, const char *name, bool defined, boo
 			strvec_push(&f->unfortified, base);
 		return;
 	}
+	/* every name we want below starts with "__": skip C++'s _Z... cheaply */
+	if (base[1] != '_')
+		return;
 	if (is_canary_symbol(base)) {
 		if (defined)
 			f->canary_defined = true;
