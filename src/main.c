@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{ "cc", cmd_cc, "compile with hardening flags (or call harden through a symlink named gcc...)" },
 	{ "c++", cmd_cc, "compile C++ with hardening flags" },
 	{ "cc-verify", cmd_cc_verify, "check binaries against a harden cc log" },
+	{ "sandbox", cmd_sandbox, "run a build confined: namespaces, seccomp, Landlock, rlimits" },
 	{ "diff", cmd_diff, "compare two scans: packages gone, downgraded, hardening regressed" },
 	{ "history", cmd_history, "one package's hardening across recorded scans" },
 };

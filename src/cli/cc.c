@@ -1,6 +1,6 @@
 /*
- * cc.c — `harden cc`, `harden c++`, the same binary called as cc/gcc/clang++
- * through a symlink, and `harden cc-verify`.
+ * cc.c — `harden cc`, `harden c++`, and the same binary called as cc/gcc/clang++
+ * through a symlink (cc-verify is in cc_verify.c).
  *
  * The wrapper path is hot (every compile of every package goes through it),
  * so it does the least work possible: read a few environment variables, find
@@ -10,6 +10,10 @@
  * also never run the wrong compiler silently: a bad setting (unknown feature
  * or profile, unreadable config, a wrapper loop, no real compiler) stops with
  * one message naming what and where, exit 2.
+ *
+ * This file needs nothing but libc and wrap/, so a wrapper-only binary can be
+ * linked from it; `harden cc-verify`, which needs the ELF checker, lives in
+ * cc_verify.c.
  */
 #include "cli/cli.h"
 #include "wrap/wrap.h"
@@ -85,8 +89,7 @@ static int find_real(const char *name, bool cxx, char **real, struct herr *err)
 				count_wrappers(seen), seen);
 	const char *want = explicit && *explicit ? explicit : name;
 	if (wrap_find_compiler(want, getenv("PATH"), seen, real, err) < 0)
-		return herr_prefix(err, "%s%s", explicit && *explicit ? (cxx ? "HARDEN_CXX=" : "HARDEN_CC=") : "",
-				   explicit && *explicit ? explicit : "compiler");
+		return explicit && *explicit ? herr_prefix(err, cxx ? "HARDEN_CXX" : "HARDEN_CC") : -1;
 	char self[64];
 	if (wrap_self_id(self, sizeof(self), err) < 0)
 		return -1;
@@ -280,13 +283,5 @@ int cmd_cc(int argc, char **argv)
 	if (print)
 		return print_flags(argv[0], cxx, link);
 	usage(stderr, argv[0]);
-	return EXIT_TROUBLE;
-}
-
-int cmd_cc_verify(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	cli_error("cc-verify: not done yet (waits for the ELF checker in src/check/)");
 	return EXIT_TROUBLE;
 }

@@ -15,6 +15,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_cc(int argc, char **argv);
 int cmd_cc_verify(int argc, char **argv);
 int cmd_cc_as_compiler(int argc, char **argv); /* -1 unless argv[0] names a compiler */
+int cmd_sandbox(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 

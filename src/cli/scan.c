@@ -9,6 +9,8 @@
 #include "report/report.h"
 #include "scan/scan.h"
 
+#include <jansson.h>
+
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,15 @@ static void show_progress(struct scan_state *st, size_t done)
 		fputs("\r\033[K", stderr);
 }
 
+/* On a worker thread: format the record while other workers scan. */
+static void render(struct scan_record *rec, void *ctx)
+{
+	const struct reporter *rep = ctx;
+	struct buf b = { 0 };
+	rep->ops->render(rep, rec, &b);
+	rec->rendered = b.p ? b.p : xstrdup("");
+}
+
 static void emit(size_t i, struct scan_batch *b, void *ctx)
 {
 	struct scan_state *st = ctx;
@@ -123,7 +134,7 @@ static void emit(size_t i, struct scan_batch *b, void *ctx)
 			cli_error("%s%s%s%s: %s", r->path, r->member ? "[" : "", r->member ? r->member : "",
 				  r->member ? "]" : "", r->error);
 		summary_add(&st->sum, r);
-		st->rep.ops->record(&st->rep, r);
+		reporter_write(&st->rep, r);
 	}
 	if (st->progress)
 		show_progress(st, i + 1);
@@ -230,6 +241,10 @@ static int run(struct scan_cli *c, int argc, char **argv)
 		status = EXIT_TROUBLE;
 		goto done;
 	}
+	if (st.rep.ops->render) {
+		c->scan.render = render;
+		c->scan.render_ctx = &st.rep;
+	}
 	char *db_path = c->db && !*c->db ? store_default_path() : NULL;
 	if (scan_repo_open(&st.repo, db_path ? db_path : c->db, c->format, out, &roots, c->scan.policy.name, &err)) {
 		cli_error("%s", err.msg);
@@ -273,6 +288,7 @@ int cmd_scan(int argc, char **argv)
 	int status;
 
 	c.scan.elf.dwarf = true;
+	json_object_seed(0); /* before worker threads create JSON values */
 	c.scan.max_nested = 1;
 	if (policy_init(&c.scan.policy, "default", &err) || load_config(&c, &err) ||
 	    parse_args(argc, argv, &c, &err)) {

@@ -5,6 +5,7 @@
 #include "elf/elf.h"
 
 #include <elf.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@ const char *elf_machine_name(unsigned machine)
 	}
 }
 
-/* Sorted for bsearch. */
+/* glibc 2.36 debug/: the functions with a __X_chk twin. */
 static const char *const fortifiable[] = {
 	"asprintf", "confstr", "dprintf", "explicit_bzero", "fgets", "fgets_unlocked",
 	"fgetws", "fgetws_unlocked", "fprintf", "fread", "fread_unlocked", "fwprintf",
@@ -57,14 +58,39 @@ static const char *const fortifiable[] = {
 	"wmemcpy", "wmemmove", "wmempcpy", "wmemset", "wprintf",
 };
 
-static int cmp_name(const void *key, const void *elem)
+/*
+ * Every imported symbol of every file is looked up here, so the lookup is
+ * a hash set (open addressing, built once) rather than a binary search.
+ */
+#define FORTIFY_SLOTS 256
+static const char *fortify_set[FORTIFY_SLOTS];
+static pthread_once_t fortify_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *s)
 {
-	return strcmp(key, *(const char *const *)elem);
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void fortify_build(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fortifiable); i++) {
+		uint32_t slot = name_hash(fortifiable[i]) % FORTIFY_SLOTS;
+		while (fortify_set[slot])
+			slot = (slot + 1) % FORTIFY_SLOTS;
+		fortify_set[slot] = fortifiable[i];
+	}
 }
 
 bool fortify_is_fortifiable(const char *name)
 {
-	return bsearch(name, fortifiable, ARRAY_SIZE(fortifiable), sizeof(fortifiable[0]), cmp_name) != NULL;
+	pthread_once(&fortify_once, fortify_build);
+	for (uint32_t slot = name_hash(name) % FORTIFY_SLOTS; fortify_set[slot]; slot = (slot + 1) % FORTIFY_SLOTS)
+		if (!strcmp(fortify_set[slot], name))
+			return true;
+	return false;
 }
 
 const char *fortify_base_of_chk(const char *sym, char *out, size_t outlen)

@@ -56,36 +56,75 @@ static void note_symbol(struct elf_facts *f, const char *name, bool defined, boo
 	}
 }
 
+/* A symbol table's string table, checked once so that every name in it ends. */
+static int symbol_strings(struct elf_ctx *c, const GElf_Shdr *symsh, Elf_Scn *symscn,
+			  const char **base, size_t *size)
+{
+	Elf_Scn *scn = elf_getscn(c->e, symsh->sh_link);
+	GElf_Shdr sh;
+	Elf_Data *d;
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_STRTAB)
+		return herr_set(c->err, "symbol table %zu: sh_link %u is not a string table",
+				elf_ndxscn(symscn), symsh->sh_link);
+	if (!(d = ctx_section_data(c, scn, &sh)))
+		return -1;
+	*base = d->d_buf;
+	*size = d->d_size;
+	if (*size == 0 || (*base)[*size - 1] != '\0')
+		return herr_set(c->err, "string table %u of symbol table %zu does not end with NUL",
+				symsh->sh_link, elf_ndxscn(symscn));
+	return 0;
+}
+
+/* Symbol i of a table already converted to memory form by libelf. */
+static void symbol_at(const struct elf_ctx *c, const Elf_Data *d, size_t i, GElf_Sym *sym)
+{
+	if (c->ehdr.e_ident[EI_CLASS] == ELFCLASS64) {
+		*sym = ((const Elf64_Sym *)d->d_buf)[i];
+	} else {
+		const Elf32_Sym *s = &((const Elf32_Sym *)d->d_buf)[i];
+		sym->st_name = s->st_name;
+		sym->st_info = s->st_info;
+		sym->st_shndx = s->st_shndx;
+	}
+}
+
 /*
  * Walk one symbol table. want_defined selects defined function symbols
- * (static binaries) instead of undefined ones (imports).
+ * (static binaries) instead of undefined ones (imports). Every file's
+ * every import passes through here, so the entries are read in place
+ * (libelf has converted them) rather than copied one by one.
  */
 static int walk_symbols(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *scn, bool want_defined)
 {
 	GElf_Shdr sh;
+	const char *strings = NULL;
+	size_t strsize = 0;
 	if (!gelf_getshdr(scn, &sh))
 		return herr_set(c->err, "symbol table header unreadable: %s", elf_errmsg(-1));
 	Elf_Data *d = ctx_section_data(c, scn, &sh);
 	if (!d)
 		return -1;
-	size_t count = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+	if (d->d_type != ELF_T_SYM)
+		return herr_set(c->err, "symbol table %zu: unexpected data type", elf_ndxscn(scn));
+	if (symbol_strings(c, &sh, scn, &strings, &strsize))
+		return -1;
+	size_t entsize = c->ehdr.e_ident[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+	size_t count = d->d_size / entsize;
 	for (size_t i = 1; i < count; i++) {
 		GElf_Sym sym;
-		if (!gelf_getsym(d, (int)i, &sym))
-			return herr_set(c->err, "symbol %zu of section %zu unreadable: %s", i,
-					elf_ndxscn(scn), elf_errmsg(-1));
+		symbol_at(c, d, i, &sym);
 		bool defined = sym.st_shndx != SHN_UNDEF;
 		if (defined != want_defined || sym.st_name == 0)
 			continue;
 		if (defined && GELF_ST_TYPE(sym.st_info) != STT_FUNC &&
 		    GELF_ST_TYPE(sym.st_info) != STT_GNU_IFUNC && GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
 			continue;
-		const char *name = elf_strptr(c->e, sh.sh_link, sym.st_name);
-		if (!name)
+		if (sym.st_name >= strsize)
 			return herr_set(c->err, "symbol %zu of section %zu: name offset %#x outside its string table",
 					i, elf_ndxscn(scn), sym.st_name);
 		/* .dynsym names are bare (versions live in .gnu.version); .symtab ones may say memcpy@GLIBC_2.14 */
-		note_symbol(f, name, defined, sh.sh_type == SHT_SYMTAB);
+		note_symbol(f, strings + sym.st_name, defined, sh.sh_type == SHT_SYMTAB);
 	}
 	return 0;
 }

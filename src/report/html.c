@@ -284,4 +284,4 @@ static void html_end(struct reporter *r, const struct summary *sum)
 	buf_free(&s->files);
 }
 
-const struct reporter_ops report_html_ops = { html_begin, html_record, html_end };
+const struct reporter_ops report_html_ops = { .begin = html_begin, .record = html_record, .end = html_end };

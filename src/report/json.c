@@ -6,22 +6,22 @@
 
 #include <stdlib.h>
 
-static void json_begin(struct reporter *r)
+static void json_render(const struct reporter *r, const struct scan_record *rec, struct buf *out)
 {
 	(void)r;
-}
-
-static void json_record(struct reporter *r, const struct scan_record *rec)
-{
 	json_t *o = report_record_json(rec);
-	/* one string, one write: json_dumpf writes token by token */
 	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (line) {
-		fputs(line, r->out);
-		fputc('\n', r->out);
+		buf_adds(out, line);
+		buf_adds(out, "\n");
 		free(line);
 	}
 	json_decref(o);
+}
+
+static void json_begin(struct reporter *r)
+{
+	(void)r;
 }
 
 static void json_end(struct reporter *r, const struct summary *s)
@@ -30,4 +30,4 @@ static void json_end(struct reporter *r, const struct summary *s)
 	(void)s;
 }
 
-const struct reporter_ops report_json_ops = { json_begin, json_record, json_end };
+const struct reporter_ops report_json_ops = { .render = json_render, .begin = json_begin, .end = json_end };

@@ -31,6 +31,21 @@ void reporter_close(struct reporter *r)
 	r->state = NULL;
 }
 
+void reporter_write(struct reporter *r, const struct scan_record *rec)
+{
+	if (rec->rendered) {
+		fputs(rec->rendered, r->out);
+	} else if (r->ops->render) {
+		struct buf b = { 0 };
+		r->ops->render(r, rec, &b);
+		if (b.len)
+			fwrite(b.p, 1, b.len, r->out);
+		buf_free(&b);
+	} else {
+		r->ops->record(r, rec);
+	}
+}
+
 void summary_add(struct summary *s, const struct scan_record *r)
 {
 	if (r->link)

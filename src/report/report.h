@@ -31,6 +31,12 @@ struct reporter {
 	void *state;
 };
 struct reporter_ops {
+	/*
+	 * render: the record's text into out, without side effects, so that
+	 * it can run on worker threads; NULL for writers that must see every
+	 * record first (SARIF). record: write one record (in input order).
+	 */
+	void (*render)(const struct reporter *r, const struct scan_record *rec, struct buf *out);
 	void (*begin)(struct reporter *r);
 	void (*record)(struct reporter *r, const struct scan_record *rec);
 	void (*end)(struct reporter *r, const struct summary *s);
@@ -40,6 +46,8 @@ struct reporter_ops {
 int reporter_open(struct reporter *r, const char *format, FILE *out,
 		  const struct report_opts *o, struct herr *err);
 void reporter_close(struct reporter *r);
+/* Write one record: its pre-rendered text if it has one, else through the writer. */
+void reporter_write(struct reporter *r, const struct scan_record *rec);
 
 /* The stable JSON object for one record (documented in docs/scan-json.md). */
 json_t *report_record_json(const struct scan_record *rec);

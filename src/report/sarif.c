@@ -114,4 +114,4 @@ static void sarif_end(struct reporter *r, const struct summary *sum)
 	r->state = NULL;
 }
 
-const struct reporter_ops report_sarif_ops = { sarif_begin, sarif_record, sarif_end };
+const struct reporter_ops report_sarif_ops = { .begin = sarif_begin, .record = sarif_record, .end = sarif_end };

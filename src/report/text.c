@@ -78,16 +78,16 @@ static void text_begin(struct reporter *r)
 	fprintf(r->out, "FILE\n");
 }
 
-static void print_name(struct reporter *r, const struct scan_record *rec)
+static void print_name(const struct scan_record *rec, struct buf *out)
 {
 	if (rec->member)
-		fprintf(r->out, "%s[%s]\n", rec->path, rec->member);
+		buf_addf(out, "%s[%s]\n", rec->path, rec->member);
 	else
-		fprintf(r->out, "%s\n", rec->path);
+		buf_addf(out, "%s\n", rec->path);
 }
 
 /* Under a file with DWARF: the units built without each flag, when any. */
-static void print_units(struct reporter *r, const struct elf_facts *f)
+static void print_units(const struct elf_facts *f, struct buf *out)
 {
 	static const struct { enum unit_flag flag; const char *what; } lacks[] = {
 		{ UNIT_SSP, "stack protector" }, { UNIT_STACK_CLASH, "-fstack-clash-protection" },
@@ -100,22 +100,22 @@ static void print_units(struct reporter *r, const struct elf_facts *f)
 		if (!seen || !bad)
 			continue;
 		if (!header)
-			fprintf(r->out, "    dwarf: %zu C units%s%s", seen, f->debug_file ? " in " : "",
+			buf_addf(out, "    dwarf: %zu C units%s%s", seen, f->debug_file ? " in " : "",
 				f->debug_file ? f->debug_file : "");
 		header = true;
-		fprintf(r->out, "; %zu without %s: %s", bad, lacks[i].what, names);
+		buf_addf(out, "; %zu without %s: %s", bad, lacks[i].what, names);
 	}
 	if (header)
-		fputc('\n', r->out);
+		buf_adds(out, "\n");
 }
 
-static void text_record(struct reporter *r, const struct scan_record *rec)
+static void text_render(const struct reporter *r, const struct scan_record *rec, struct buf *out)
 {
 	if (rec->error || rec->link)
 		return; /* errors go to stderr, from the cli; links are in JSON */
 	if (r->o.quiet && rec->res.finding_count == 0)
 		return;
-	fprintf(r->out, "%-11s", elf_kind_name(rec->facts.kind));
+	buf_addf(out, "%-11s", elf_kind_name(rec->facts.kind));
 	for (size_t i = 0; i < ARRAY_SIZE(columns); i++) {
 		char cell[32];
 		enum prop p = columns[i].prop;
@@ -126,22 +126,22 @@ static void text_record(struct reporter *r, const struct scan_record *rec)
 				    : (rec->res.v[p].state == ST_NA || rec->res.v[p].state == ST_UNKNOWN) ? DIM
 				    : GREEN;
 		if (color)
-			fprintf(r->out, "%s%-*s%s ", color, columns[i].width, cell, RESET);
+			buf_addf(out, "%s%-*s%s ", color, columns[i].width, cell, RESET);
 		else
-			fprintf(r->out, "%-*s ", columns[i].width, cell);
+			buf_addf(out, "%-*s ", columns[i].width, cell);
 	}
-	print_name(r, rec);
+	print_name(rec, out);
 	for (int p = 0; p < PROP_COUNT; p++) {
 		const struct verdict *v = &rec->res.v[p];
 		if (!rec->res.finding[p])
 			continue;
-		fprintf(r->out, "    %s%s: %s%s", r->o.color ? RED : "", prop_name(p), v->reason,
+		buf_addf(out, "    %s%s: %s%s", r->o.color ? RED : "", prop_name(p), v->reason,
 			r->o.color ? RESET : "");
 		if (v->cause[0])
-			fprintf(r->out, " — likely cause: %s", v->cause);
-		fputc('\n', r->out);
+			buf_addf(out, " — likely cause: %s", v->cause);
+		buf_adds(out, "\n");
 	}
-	print_units(r, &rec->facts);
+	print_units(&rec->facts, out);
 }
 
 static void text_end(struct reporter *r, const struct summary *s)
@@ -162,4 +162,4 @@ static void text_end(struct reporter *r, const struct summary *s)
 	fputc('\n', r->out);
 }
 
-const struct reporter_ops report_text_ops = { text_begin, text_record, text_end };
+const struct reporter_ops report_text_ops = { .render = text_render, .begin = text_begin, .end = text_end };

@@ -33,6 +33,7 @@ void scan_batch_free(struct scan_batch *b)
 		free(r->version);
 		free(r->member);
 		free(r->error);
+		free(r->rendered);
 		free(r->link);
 		elf_facts_free(&r->facts);
 	}

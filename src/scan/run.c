@@ -17,6 +17,9 @@ static void *work(size_t i, void *arg)
 	struct run_ctx *rc = arg;
 	struct scan_batch *b = xcalloc(1, sizeof(*b));
 	scan_path(rc->files->v[i], rc->o, b);
+	if (rc->o->render)
+		for (size_t k = 0; k < b->n; k++)
+			rc->o->render(&b->recs[k], rc->o->render_ctx);
 	return b;
 }
 

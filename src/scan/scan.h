@@ -12,10 +12,19 @@
 
 #include "check/check.h"
 
+struct scan_record;
+
 struct scan_opts {
 	struct policy policy;
 	struct elf_read_opts elf;
 	int jobs;               /* 0: all cores */
+	/*
+	 * Optional: turn a record into its report text on the worker thread,
+	 * storing it in rec->rendered, so that formatting (as costly as the
+	 * checks themselves) runs in parallel and the ordered writer only writes.
+	 */
+	void (*render)(struct scan_record *rec, void *ctx);
+	void *render_ctx;
 	/* package archives (pkg/) */
 	uint64_t member_limit;  /* refuse members bigger than this; 0: 1 GiB */
 	int max_nested;         /* archives inside archives descended this deep */
@@ -26,6 +35,7 @@ struct scan_record {
 	char *path;             /* the file, or the archive holding the member */
 	char *package, *version, *member; /* set for archive members */
 	char *error;            /* non-NULL: could not be read; facts/res unset */
+	char *rendered;         /* report text made by scan_opts.render, or NULL */
 	struct elf_facts facts;
 	struct check_result res;
 	/* archive members (pkg/) */

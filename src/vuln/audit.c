@@ -39,11 +39,13 @@ static void push_finding(struct vuln_findings *f, struct vuln_finding x)
 void vuln_audit(const struct vuln_list *list, struct vuln_index *ix, const struct vuln_pkgset *pkgs,
 		const struct vuln_audit_opts *o, struct vuln_findings *out)
 {
+	enum { SKIP, VULNERABILITY, END_OF_LIFE };
 	struct vuln_matches m = { 0 };
 	/* decided once per entry, not once per finding */
-	unsigned char *selected = xmalloc(list->n ? list->n : 1);
+	unsigned char *kind = xmalloc(list->n ? list->n : 1);
 	for (size_t i = 0; i < list->n; i++)
-		selected[i] = vuln_entry_selected(&list->v[i], o);
+		kind[i] = !vuln_entry_selected(&list->v[i], o) ? SKIP
+			  : strcmp(list->v[i].class, "eol") ? VULNERABILITY : END_OF_LIFE;
 	for (size_t p = 0; p < pkgs->n; p++) {
 		if (o->naive)
 			vuln_naive_match(list, pkgs->v[p].name, &m);
@@ -51,17 +53,16 @@ void vuln_audit(const struct vuln_list *list, struct vuln_index *ix, const struc
 			vuln_index_match(ix, pkgs->v[p].name, &m);
 		bool vulnerable = false;
 		for (size_t i = 0; i < m.n; i++) {
-			const struct vuln_entry *e = &list->v[m.v[i]];
-			if (!selected[m.v[i]])
+			if (kind[m.v[i]] == SKIP)
 				continue;
-			bool eol = !strcmp(e->class, "eol");
+			bool eol = kind[m.v[i]] == END_OF_LIFE;
 			push_finding(out, (struct vuln_finding){ .pkg = p, .entry = m.v[i], .eol = eol });
 			vulnerable |= !eol;
 		}
 		out->vulnerable_pkgs += vulnerable;
 	}
 	vuln_matches_free(&m);
-	free(selected);
+	free(kind);
 }
 
 void vuln_findings_free(struct vuln_findings *f)

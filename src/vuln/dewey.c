@@ -26,16 +26,11 @@
 #include "vuln/vuln.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-/* One component: a small value (modifiers, letters, short numbers) or a
- * number too long for int64, kept as its significant digits. */
-struct component {
-	long long small;
-	const char *digits; /* non-NULL for big numbers */
-	size_t ndigits;
-};
+#define component dewey_component
 
 struct dewey_iter {
 	const char *p, *end;
@@ -81,6 +76,24 @@ static bool prefix_ci(const char *p, const char *end, const char *word, size_t l
 	return (size_t)(end - p) >= len && strncasecmp(p, word, len) == 0;
 }
 
+/* The modifier starting at p (index into modifiers[]), or -1. Dispatching on
+ * the first letter keeps this off the profile: it runs for every letter. */
+static int modifier_at(const char *p, const char *end)
+{
+	switch (*p) {
+	case 'a': case 'A': return prefix_ci(p, end, "alpha", 5) ? 0 : -1;
+	case 'b': case 'B': return prefix_ci(p, end, "beta", 4) ? 1 : -1;
+	case 'p': case 'P':
+		if (prefix_ci(p, end, "pre", 3))
+			return 2;
+		return prefix_ci(p, end, "pl", 2) ? 4 : -1;
+	case 'r': case 'R': return prefix_ci(p, end, "rc", 2) ? 3 : -1;
+	case '_': return 5;
+	case '.': return 6;
+	default: return -1;
+	}
+}
+
 /* Next component into *c; false when the string is exhausted. */
 static bool next_component(struct dewey_iter *it, struct component *c)
 {
@@ -96,14 +109,13 @@ static bool next_component(struct dewey_iter *it, struct component *c)
 			it->p = read_number(p, it->end, c);
 			return true;
 		}
-		for (size_t i = 0; i < ARRAY_SIZE(modifiers); i++) {
-			if (prefix_ci(p, it->end, modifiers[i].s, modifiers[i].len)) {
-				it->p = p + modifiers[i].len;
-				*c = (struct component){ .small = modifiers[i].value };
-				return true;
-			}
+		int m = modifier_at(p, it->end);
+		if (m >= 0) {
+			it->p = p + modifiers[m].len;
+			*c = (struct component){ .small = modifiers[m].value };
+			return true;
 		}
-		if (prefix_ci(p, it->end, "nb", 2)) {
+		if ((*p == 'n' || *p == 'N') && prefix_ci(p, it->end, "nb", 2)) {
 			it->p = read_number(p + 2, it->end, &it->nb);
 			continue;
 		}
@@ -148,6 +160,39 @@ int dewey_cmp_n(const char *a, size_t alen, const char *b, size_t blen)
 			return c;
 	}
 	return compare_components(&ia.nb, &ib.nb);
+}
+
+void dewey_parse(const char *s, size_t len, struct dewey_version *v)
+{
+	struct dewey_iter it = { .p = s, .end = s + len };
+	struct component c;
+	v->n = 0;
+	while (next_component(&it, &c)) {
+		if (v->n == v->alloc) {
+			v->alloc = v->alloc ? 2 * v->alloc : 16;
+			v->c = xrealloc(v->c, v->alloc * sizeof(*v->c));
+		}
+		v->c[v->n++] = c;
+	}
+	v->nb = it.nb;
+}
+
+int dewey_cmp_parsed(const struct dewey_version *a, const struct dewey_version *b)
+{
+	static const struct component zero;
+	size_t n = a->n > b->n ? a->n : b->n;
+	for (size_t i = 0; i < n; i++) {
+		int c = compare_components(i < a->n ? &a->c[i] : &zero, i < b->n ? &b->c[i] : &zero);
+		if (c)
+			return c;
+	}
+	return compare_components(&a->nb, &b->nb);
+}
+
+void dewey_version_free(struct dewey_version *v)
+{
+	free(v->c);
+	memset(v, 0, sizeof(*v));
 }
 
 int dewey_cmp(const char *a, const char *b)

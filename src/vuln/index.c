@@ -14,26 +14,33 @@
  * at lengths some prefix has). The candidates then go through the real
  * matcher, so the result is exactly the naive loop's.
  *
- * The common case gets a shortcut that gives the same answer: a relational
- * leaf ("name<1.2", "name>=1<2") whose name is its whole literal prefix is
- * compiled once — operators parsed, bounds interned — and matches when the
- * package's base name is exactly that prefix and the version comparisons
- * hold. A package's version is compared with each distinct bound at most
- * once (memoised per package): lists repeat bounds a great deal (one entry
- * per CVE, the same range each time). Every other leaf goes through
- * pattern_match().
+ * Shortcuts that give the same answers, because they decide most leaves:
+ *   - a relational leaf ("name<1.2", "name>=1<2") whose name is its whole
+ *     literal prefix is compiled once (operators parsed, bounds interned and
+ *     parsed) and matches when the package's base name is exactly that
+ *     prefix and the version comparisons hold;
+ *   - "NAME-[0-9]*" matches when NAME- is followed by a digit;
+ *   - identical leaves (lists repeat themselves: one entry per CVE, the
+ *     same range each time) are evaluated once per package for all their
+ *     entries, and the package's version is parsed once and compared with
+ *     each distinct bound at most once.
+ * Every other leaf goes through pattern_match(). tests/vuln/test_index.c and
+ * the fuzz target check the index against the naive loop.
  */
 #include "vuln/vuln.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct index_item {
-	uint64_t hash;
+	uint64_t hash;            /* of the literal prefix */
+	uint32_t key_id, leaf_id; /* interned literal prefix and whole leaf */
 	const char *key;
 	uint32_t keylen, entry, leaf;
 	/* relational shortcut: lo (and hi) are bound ids, -1 when absent */
 	bool relational;
+	bool any_version; /* "NAME-[0-9]*": NAME- then a digit */
 	enum dewey_op lo_op, hi_op;
 	int32_t lo, hi;
 };
@@ -41,6 +48,7 @@ struct index_item {
 struct index_bound {
 	const char *s;
 	uint32_t len;
+	struct dewey_version parsed;
 };
 
 /* A distinct leaf: items[first .. first+count) are the entries sharing it. */
@@ -71,55 +79,93 @@ static uint64_t fnv(const char *s, size_t n)
 	return h;
 }
 
+/* Items sorted by literal prefix, then leaf text, then list order: ids make
+ * every comparison two integer compares, not string compares. */
 static int item_cmp(const void *a, const void *b)
 {
 	const struct index_item *x = a, *y = b;
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
-	if (x->keylen != y->keylen)
-		return x->keylen < y->keylen ? -1 : 1;
-	int c = memcmp(x->key, y->key, x->keylen);
-	if (c)
-		return c;
-	/* the same leaf text together: it is evaluated once for all its entries */
-	c = strcmp(x->key + x->keylen, y->key + y->keylen);
-	if (c)
-		return c;
+	if (x->key_id != y->key_id)
+		return x->key_id < y->key_id ? -1 : 1;
+	if (x->leaf_id != y->leaf_id)
+		return x->leaf_id < y->leaf_id ? -1 : 1;
 	if (x->entry != y->entry)
 		return x->entry < y->entry ? -1 : 1;
 	return (x->leaf > y->leaf) - (x->leaf < y->leaf);
 }
 
-/* Intern bound text (s, len): the same text always gets the same id. */
-static int32_t intern_bound(struct vuln_index *ix, const char *s, size_t len)
+/* A string interner: the same text always gets the same small id. */
+struct interned {
+	const char *s;
+	uint32_t len;
+	uint64_t hash;
+};
+
+struct interner {
+	struct interned *v;
+	size_t n;
+	int32_t *slots; /* -1: empty */
+	size_t mask;
+};
+
+static void interner_init(struct interner *in, size_t capacity)
 {
-	uint64_t h = fnv(s, len);
-	size_t mask = ix->nbslots - 1;
-	for (size_t i = h & mask;; i = (i + 1) & mask) {
-		int32_t id = ix->bslots[i];
+	size_t nslots = 16;
+	while (nslots < 2 * capacity)
+		nslots *= 2;
+	in->v = xcalloc(capacity ? capacity : 1, sizeof(*in->v));
+	in->n = 0;
+	in->slots = xmalloc(nslots * sizeof(*in->slots));
+	memset(in->slots, 0xff, nslots * sizeof(*in->slots));
+	in->mask = nslots - 1;
+}
+
+/* At most capacity distinct strings may be interned. */
+static uint32_t intern(struct interner *in, const char *s, size_t len, uint64_t h)
+{
+	for (size_t i = h & in->mask;; i = (i + 1) & in->mask) {
+		int32_t id = in->slots[i];
 		if (id < 0) {
-			if (ix->nbounds == ix->bounds_alloc) {
-				ix->bounds_alloc = ix->bounds_alloc ? 2 * ix->bounds_alloc : 256;
-				ix->bounds = xrealloc(ix->bounds, ix->bounds_alloc * sizeof(*ix->bounds));
-			}
-			ix->bounds[ix->nbounds] = (struct index_bound){ s, (uint32_t)len };
-			ix->bslots[i] = (int32_t)ix->nbounds;
-			return (int32_t)ix->nbounds++;
+			in->v[in->n] = (struct interned){ s, (uint32_t)len, h };
+			in->slots[i] = (int32_t)in->n;
+			return (uint32_t)in->n++;
 		}
-		if (ix->bounds[id].len == len && memcmp(ix->bounds[id].s, s, len) == 0)
-			return id;
+		const struct interned *e = &in->v[id];
+		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
+			return (uint32_t)id;
 	}
+}
+
+static void interner_free(struct interner *in)
+{
+	free(in->v);
+	free(in->slots);
+}
+
+/* The id of bound text (s, len), parsing it the first time it is seen. */
+static int32_t intern_bound(struct vuln_index *ix, struct interner *bounds, const char *s, size_t len)
+{
+	size_t before = bounds->n;
+	uint32_t id = intern(bounds, s, len, fnv(s, len));
+	if (bounds->n > before) {
+		ix->bounds[id] = (struct index_bound){ s, (uint32_t)len, { 0 } };
+		dewey_parse(s, len, &ix->bounds[id].parsed);
+		ix->nbounds = bounds->n;
+	}
+	return (int32_t)id;
 }
 
 /*
  * Compile a relational leaf the way pattern_dewey_match() reads it: name,
  * operator, bound, and after > or >= an optional "<" or "<=" upper bound.
  */
-static void compile_leaf(struct vuln_index *ix, struct index_item *it)
+static void compile_leaf(struct vuln_index *ix, struct interner *bounds, struct index_item *it)
 {
 	const char *leaf = it->key;
 	const char *sep = leaf + it->keylen;
 	it->relational = false;
+	/* fnmatch("NAME-[0-9]*", pkg) holds exactly when pkg is NAME- and a
+	 * digit, then anything (the PATTERN-[0-9]* retry adds nothing here) */
+	it->any_version = it->keylen >= 2 && sep[-1] == '-' && !strcmp(sep, "[0-9]*");
 	if (*sep != '<' && *sep != '>')
 		return;
 	int n = dewey_parse_op(sep, &it->lo_op);
@@ -129,18 +175,14 @@ static void compile_leaf(struct vuln_index *ix, struct index_item *it)
 		const char *sep2 = strchr(lo, '<');
 		if (sep2) {
 			int n2 = dewey_parse_op(sep2, &it->hi_op);
-			it->hi = intern_bound(ix, sep2 + n2, strlen(sep2 + n2));
+			it->hi = intern_bound(ix, bounds, sep2 + n2, strlen(sep2 + n2));
 			lo_end = sep2;
 		}
 	}
-	it->lo = intern_bound(ix, lo, (size_t)(lo_end - lo));
+	it->lo = intern_bound(ix, bounds, lo, (size_t)(lo_end - lo));
 	it->relational = true;
 }
 
-static bool same_key(const struct index_item *a, const struct index_item *b)
-{
-	return a->hash == b->hash && a->keylen == b->keylen && memcmp(a->key, b->key, a->keylen) == 0;
-}
 
 static void insert_slot(struct vuln_index *ix, const struct index_item *it, uint32_t first, uint32_t count)
 {
@@ -153,6 +195,36 @@ static void insert_slot(struct vuln_index *ix, const struct index_item *it, uint
 	}
 }
 
+/* One item per leaf of every entry, prefixes and leaves interned. */
+static void collect_items(struct vuln_index *ix, const struct vuln_list *list, size_t n)
+{
+	struct interner keys, leaves, bounds;
+	interner_init(&keys, n);
+	interner_init(&leaves, n);
+	interner_init(&bounds, 2 * n);
+	ix->bounds = xcalloc(n ? 2 * n : 1, sizeof(*ix->bounds));
+	for (size_t i = 0; i < list->n; i++) {
+		const struct vuln_entry *e = &list->v[i];
+		for (size_t j = 0; j < e->leaves.n; j++) {
+			const char *leaf = e->leaves.v[j];
+			size_t len = pattern_literal_prefix(leaf), full = len + strlen(leaf + len);
+			uint64_t h = fnv(leaf, len);
+			struct index_item *it = &ix->items[ix->nitems++];
+			*it = (struct index_item){
+				.hash = h, .key_id = intern(&keys, leaf, len, h),
+				.leaf_id = intern(&leaves, leaf, full, fnv(leaf, full)),
+				.key = leaf, .keylen = (uint32_t)len, .entry = (uint32_t)i, .leaf = (uint32_t)j,
+			};
+			compile_leaf(ix, &bounds, it);
+			if (len > ix->maxlen)
+				ix->maxlen = len;
+		}
+	}
+	interner_free(&keys);
+	interner_free(&leaves);
+	interner_free(&bounds);
+}
+
 void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 {
 	memset(ix, 0, sizeof(*ix));
@@ -160,26 +232,7 @@ void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 	for (size_t i = 0; i < list->n; i++)
 		n += list->v[i].leaves.n;
 	ix->items = xcalloc(n ? n : 1, sizeof(*ix->items));
-	ix->nbslots = 16;
-	while (ix->nbslots < 4 * n)
-		ix->nbslots *= 2;
-	ix->bslots = xmalloc(ix->nbslots * sizeof(*ix->bslots));
-	memset(ix->bslots, 0xff, ix->nbslots * sizeof(*ix->bslots));
-	for (size_t i = 0; i < list->n; i++) {
-		const struct vuln_entry *e = &list->v[i];
-		for (size_t j = 0; j < e->leaves.n; j++) {
-			const char *leaf = e->leaves.v[j];
-			size_t len = pattern_literal_prefix(leaf);
-			struct index_item *it = &ix->items[ix->nitems++];
-			*it = (struct index_item){
-				.hash = fnv(leaf, len), .key = leaf, .keylen = (uint32_t)len,
-				.entry = (uint32_t)i, .leaf = (uint32_t)j,
-			};
-			compile_leaf(ix, it);
-			if (len > ix->maxlen)
-				ix->maxlen = len;
-		}
-	}
+	collect_items(ix, list, n);
 	if (ix->nitems)
 		qsort(ix->items, ix->nitems, sizeof(*ix->items), item_cmp);
 	ix->memo = xcalloc(ix->nbounds ? ix->nbounds : 1, sizeof(*ix->memo));
@@ -194,10 +247,9 @@ void vuln_index_build(struct vuln_index *ix, const struct vuln_list *list)
 	for (size_t i = 0; i < ix->nitems;) {
 		size_t first_leaf = ix->nleaves;
 		size_t j = i;
-		while (j < ix->nitems && same_key(&ix->items[i], &ix->items[j])) {
+		while (j < ix->nitems && ix->items[j].key_id == ix->items[i].key_id) {
 			size_t k = j + 1;
-			while (k < ix->nitems && same_key(&ix->items[j], &ix->items[k]) &&
-			       !strcmp(ix->items[j].key, ix->items[k].key))
+			while (k < ix->nitems && ix->items[k].leaf_id == ix->items[j].leaf_id)
 				k++;
 			ix->leaves[ix->nleaves++] = (struct index_leaf){ (uint32_t)j, (uint32_t)(k - j) };
 			j = k;
@@ -229,10 +281,10 @@ static int size_cmp(const void *a, const void *b)
 }
 
 /* List order; matches come in sorted runs, so insertion sort is fast for
- * the usual few dozen, qsort for the rest. */
+ * the usual few, qsort for the rest. */
 static void sort_matches(struct vuln_matches *m)
 {
-	if (m->n > 256) {
+	if (m->n > 64) {
 		qsort(m->v, m->n, sizeof(*m->v), size_cmp);
 		return;
 	}
@@ -253,41 +305,43 @@ static void push_match(struct vuln_matches *m, size_t entry)
 	m->v[m->n++] = entry;
 }
 
-/* The package version against bound id, compared at most once per package. */
-static int bound_cmp(struct vuln_index *ix, const char *version, size_t vlen, int32_t id)
+/* The package version (parsed once per package into ix->version) against
+ * bound id, compared at most once per package. */
+static int bound_cmp(struct vuln_index *ix, int32_t id)
 {
 	if (ix->memo_stamp[id] != ix->seq) {
 		ix->memo_stamp[id] = ix->seq;
-		ix->memo[id] = (signed char)dewey_cmp_n(version, vlen, ix->bounds[id].s, ix->bounds[id].len);
+		ix->memo[id] = (signed char)dewey_cmp_parsed(&ix->version, &ix->bounds[id].parsed);
 	}
 	return ix->memo[id];
 }
 
-static bool relational_match(struct vuln_index *ix, const struct index_item *it, const char *version,
-			     size_t vlen)
+static bool relational_match(struct vuln_index *ix, const struct index_item *it)
 {
-	if (it->hi >= 0 && !dewey_test(bound_cmp(ix, version, vlen, it->hi), it->hi_op))
+	if (it->hi >= 0 && !dewey_test(bound_cmp(ix, it->hi), it->hi_op))
 		return false;
-	return dewey_test(bound_cmp(ix, version, vlen, it->lo), it->lo_op);
+	return dewey_test(bound_cmp(ix, it->lo), it->lo_op);
 }
 
 /* Does the leaf of item it match the package (split at base_len)? */
 static bool leaf_matches(struct vuln_index *ix, const struct index_item *it, const char *pkg,
-			 size_t base_len, const char *version, size_t vlen)
+			 size_t base_len)
 {
 	if (it->relational)
-		return it->keylen == base_len && relational_match(ix, it, version, vlen);
+		return it->keylen == base_len && relational_match(ix, it);
+	if (it->any_version)
+		return isdigit((unsigned char)pkg[it->keylen]);
 	return pattern_match(ix->list->v[it->entry].leaves.v[it->leaf], pkg) == 1;
 }
 
 /* Try the leaves of one slot on pkg, adding the entries of those that match. */
 static void try_slot(struct vuln_index *ix, const struct index_slot *s, const char *pkg, size_t base_len,
-		     const char *version, size_t vlen, struct vuln_matches *out)
+		     struct vuln_matches *out)
 {
 	for (uint32_t l = 0; l < s->count; l++) {
 		const struct index_leaf *leaf = &ix->leaves[s->first + l];
 		const struct index_item *it = &ix->items[leaf->first];
-		if (!leaf_matches(ix, it, pkg, base_len, version, vlen))
+		if (!leaf_matches(ix, it, pkg, base_len))
 			continue;
 		for (uint32_t i = 0; i < leaf->count; i++, it++) {
 			if (ix->stamp[it->entry] == ix->seq)
@@ -307,13 +361,13 @@ void vuln_index_match(struct vuln_index *ix, const char *pkg, struct vuln_matche
 	/* no '-': no base name, so no relational leaf can match (keylen <= len) */
 	size_t base_len = dash ? (size_t)(dash - pkg) : len + 1;
 	const char *version = dash ? dash + 1 : "";
-	size_t vlen = dash ? len - base_len - 1 : 0;
+	dewey_parse(version, dash ? len - base_len - 1 : 0, &ix->version);
 	uint64_t h = FNV_OFFSET;
 	for (size_t k = 0; k <= len && k <= ix->maxlen; k++) {
 		if (ix->has_len[k]) {
 			const struct index_slot *s = lookup(ix, h, pkg, k);
 			if (s)
-				try_slot(ix, s, pkg, base_len, version, vlen, out);
+				try_slot(ix, s, pkg, base_len, out);
 		}
 		if (k < len)
 			h = fnv_step(h, (unsigned char)pkg[k]);
@@ -336,8 +390,10 @@ void vuln_index_free(struct vuln_index *ix)
 	free(ix->leaves);
 	free(ix->has_len);
 	free(ix->stamp);
+	for (size_t i = 0; i < ix->nbounds; i++)
+		dewey_version_free(&ix->bounds[i].parsed);
 	free(ix->bounds);
-	free(ix->bslots);
+	dewey_version_free(&ix->version);
 	free(ix->memo);
 	free(ix->memo_stamp);
 	memset(ix, 0, sizeof(*ix));

@@ -147,9 +147,15 @@ static void add_entry(struct vuln_list *l, char *line, size_t lineno)
 		l->alloc = l->alloc ? 2 * l->alloc : 1024;
 		l->v = xrealloc(l->v, l->alloc * sizeof(*l->v));
 	}
+	/* one allocation for the three fields: lists have tens of thousands */
+	size_t lp = strlen(w[0]) + 1, lc = strlen(w[1]) + 1, lu = strlen(w[2]) + 1;
+	char *fields = xmalloc(lp + lc + lu);
+	memcpy(fields, w[0], lp);
+	memcpy(fields + lp, w[1], lc);
+	memcpy(fields + lp + lc, w[2], lu);
 	l->v[l->n++] = (struct vuln_entry){
-		.pattern = xstrdup(w[0]), .class = xstrdup(w[1]), .url = xstrdup(w[2]),
-		.line = lineno, .leaves = leaves,
+		.pattern = fields, .class = fields + lp, .url = fields + lp + lc,
+		.class_len = lc - 1, .url_len = lu - 1, .line = lineno, .leaves = leaves,
 	};
 }
 
@@ -211,7 +217,13 @@ static int parse_line(struct vuln_list *l, enum section *sec, char *line, size_t
 		*sec = BODY;
 	}
 	if (line_starts(line, len, "-----BEGIN PGP SIGNATURE") || line_starts(line, len, "Version:")) {
-		*sec = SIGNATURE;
+		/* where pkg_install stops; in an unsigned list it would silently
+		 * drop every entry after it, so there it is a malformed line */
+		if (l->pgp_signed) {
+			*sec = SIGNATURE;
+			return 0;
+		}
+		add_problem(l, lineno, "'%.24s' in a list that is not PGP-signed", line);
 		return 0;
 	}
 	if (line_starts(line, len, "#CHECKSUM"))
@@ -301,9 +313,7 @@ int vuln_list_load(struct vuln_list *l, const char *path, const struct vuln_pars
 void vuln_list_free(struct vuln_list *l)
 {
 	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].pattern);
-		free(l->v[i].class);
-		free(l->v[i].url);
+		free(l->v[i].pattern); /* class and url share its allocation */
 		strvec_clear(&l->v[i].leaves);
 	}
 	free(l->v);

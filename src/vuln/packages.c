@@ -4,6 +4,15 @@
  * package, named NAME-VERSION), a pkg_summary(5) file from a binary
  * repository (plain or compressed), or a plain list of names.
  *
+ * A JSON report of `harden scan` over package archives names the packages
+ * its records come from ("package" and "version"), so a repository scanned
+ * once can be audited from the report.
+ *
+ * Binary packages (NAME-VERSION.tgz and friends, or a directory of them: a
+ * repository) are read with libarchive: their identity is the "@name" line
+ * of +CONTENTS and PKGPATH in +BUILD_INFO, never the file name, which
+ * anyone can change.
+ *
  * A bad source entry (a dangling or unreadable pkgdb entry, a summary record
  * without PKGNAME, a name without a version) is recorded in set->problems,
  * with where it was found, and the rest is read: one broken package must
@@ -11,6 +20,8 @@
  */
 #include "vuln/vuln.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -47,6 +58,11 @@ static void add_checked(struct vuln_pkgset *set, const char *name, const char *p
 		strvec_pushf(&set->problems, "%s:%zu: '%s' is not a package name (NAME-VERSION)", where, line, name);
 	else
 		strvec_pushf(&set->problems, "%s: '%s' is not a package name (NAME-VERSION)", where, name);
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -159,11 +175,16 @@ int vuln_pkgs_from_summary(struct vuln_pkgset *set, const char *path, struct her
 		buf_free(&b);
 		return herr_set(err, "%s: NUL byte: not a pkg_summary file", path);
 	}
-	struct summary_ctx c = { .set = set, .path = path };
-	for_each_line(b.p, b.len, summary_line, &c);
-	end_record(&c, 0);
+	vuln_pkgs_parse_summary(set, b.p, b.len, path);
 	buf_free(&b);
 	return 0;
+}
+
+void vuln_pkgs_parse_summary(struct vuln_pkgset *set, char *text, size_t len, const char *where)
+{
+	struct summary_ctx c = { .set = set, .path = where };
+	for_each_line(text, len, summary_line, &c);
+	end_record(&c, 0);
 }
 
 struct names_ctx {
@@ -194,6 +215,149 @@ int vuln_pkgs_from_names(struct vuln_pkgset *set, const char *path, struct herr 
 	}
 	struct names_ctx c = { .set = set, .path = strcmp(path, "-") ? path : "(stdin)" };
 	for_each_line(b.p, b.len, name_line, &c);
+	buf_free(&b);
+	return 0;
+}
+
+/* "KEY=value" or "@key value" line of a metadata file, or NULL. */
+static char *metadata_value(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n > klen && !strncmp(p, key, klen))
+			return xstrndup(p + klen, n - klen);
+		p = nl ? nl + 1 : NULL;
+	}
+	return NULL;
+}
+
+static void read_member(struct archive *a, struct buf *b)
+{
+	char chunk[16384];
+	la_ssize_t n;
+	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b->len < (1u << 24))
+		buf_add(b, chunk, (size_t)n);
+	if (!b->p)
+		buf_add(b, "", 0);
+}
+
+/* One binary package: @name from +CONTENTS, PKGPATH from +BUILD_INFO. */
+static void read_archive(struct vuln_pkgset *set, const char *path)
+{
+	struct archive *a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_all(a);
+	char *name = NULL, *pkgpath = NULL;
+	struct archive_entry *e;
+	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		strvec_pushf(&set->problems, "%s: cannot open package: %s", path, archive_error_string(a));
+		archive_read_free(a);
+		return;
+	}
+	int r;
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *member = archive_entry_pathname(e);
+		if (!member || member[0] != '+')
+			break; /* metadata comes first in a package */
+		struct buf b = { 0 };
+		if (!strcmp(member, "+CONTENTS") && !name) {
+			read_member(a, &b);
+			name = metadata_value(b.p, "@name ");
+		} else if (!strcmp(member, "+BUILD_INFO") && !pkgpath) {
+			read_member(a, &b);
+			pkgpath = metadata_value(b.p, "PKGPATH=");
+		}
+		buf_free(&b);
+	}
+	if (r != ARCHIVE_OK && r != ARCHIVE_EOF && !name)
+		strvec_pushf(&set->problems, "%s: not a readable package: %s", path, archive_error_string(a));
+	else if (!name)
+		strvec_pushf(&set->problems, "%s: no @name in +CONTENTS: not a pkgsrc binary package", path);
+	else
+		add_checked(set, name, pkgpath, path, 0);
+	free(name);
+	free(pkgpath);
+	archive_read_free(a);
+}
+
+static bool package_file_name(const char *n)
+{
+	static const char *const exts[] = { ".tgz", ".tbz", ".txz", ".tzst", ".tar.gz", ".tar.bz2", ".tar.xz" };
+	for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+		if (ends_with(n, exts[i]))
+			return true;
+	return false;
+}
+
+int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct herr *err)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return herr_set(err, "%s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode)) {
+		read_archive(set, path);
+		return 0;
+	}
+	DIR *d = opendir(path);
+	if (!d)
+		return herr_set(err, "%s: cannot read the repository: %s", path, strerror(errno));
+	struct strvec files = { 0 };
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.' && package_file_name(de->d_name))
+			strvec_pushf(&files, "%s/%s", path, de->d_name);
+	closedir(d);
+	if (files.n)
+		qsort(files.v, files.n, sizeof(char *), str_cmp);
+	for (size_t i = 0; i < files.n; i++)
+		read_archive(set, files.v[i]);
+	strvec_clear(&files);
+	return 0;
+}
+
+struct scan_ctx {
+	struct vuln_pkgset *set;
+	const char *path;
+	struct strvec seen;
+};
+
+/* One JSON record of `harden scan --format json`: its package identity. */
+static void scan_line(char *line, size_t no, void *ctx)
+{
+	struct scan_ctx *c = ctx;
+	if (!*line)
+		return;
+	json_error_t jerr;
+	json_t *o = json_loads(line, 0, &jerr);
+	if (!json_is_object(o)) {
+		strvec_pushf(&c->set->problems, "%s:%zu: not a JSON object: %s", c->path, no,
+			     o ? "another JSON value" : jerr.text);
+		json_decref(o);
+		return;
+	}
+	const char *pkg = json_string_value(json_object_get(o, "package"));
+	const char *ver = json_string_value(json_object_get(o, "version"));
+	if (pkg && *pkg) {
+		char *name = ver && *ver ? xasprintf("%s-%s", pkg, ver) : xstrdup(pkg);
+		if (!strvec_has(&c->seen, name)) { /* one record per ELF member: once per package */
+			strvec_push(&c->seen, name);
+			add_checked(c->set, name, NULL, c->path, no);
+		}
+		free(name);
+	}
+	json_decref(o);
+}
+
+int vuln_pkgs_from_scan_report(struct vuln_pkgset *set, const char *path, struct herr *err)
+{
+	struct buf b = { 0 };
+	if (read_file(path, &b, err) < 0)
+		return -1;
+	struct scan_ctx c = { .set = set, .path = strcmp(path, "-") ? path : "(stdin)" };
+	for_each_line(b.p, b.len, scan_line, &c);
+	strvec_clear(&c.seen);
 	buf_free(&b);
 	return 0;
 }

@@ -21,8 +21,9 @@
  *
  * Deviations, all on input pkg_install mishandles: no 1024-byte truncation of
  * expanded alternatives or range bounds; a pattern whose alternatives expand
- * to more than PATTERN_MAX_ALTERNATIVES leaves is refused as malformed (the
- * reference would take exponential time).
+ * to more than PATTERN_MAX_ALTERNATIVES leaves, or longer than PATTERN_MAX_LEN
+ * bytes, is refused as malformed (the reference would take exponential time,
+ * or overflow its 1024-byte buffers).
  */
 #include "vuln/vuln.h"
 
@@ -220,6 +221,8 @@ static void match_rec(const char *pattern, struct match_ctx *m)
 
 int pattern_match(const char *pattern, const char *pkg)
 {
+	if (strlen(pattern) > PATTERN_MAX_LEN)
+		return -1;
 	struct match_ctx m = { .pkg = pkg, .budget = PATTERN_MAX_ALTERNATIVES };
 	match_rec(pattern, &m);
 	if (m.error)
@@ -231,7 +234,7 @@ struct expand_ctx {
 	struct strvec *out;
 	struct herr *err;
 	const char *whole;
-	int rc;
+	size_t budget; /* nodes left to visit: bounds depth and work */
 };
 
 static int expand_rec(const char *pattern, struct expand_ctx *x);
@@ -244,6 +247,10 @@ static int expand_alternative(const char *alt, void *ctx)
 static int expand_rec(const char *pattern, struct expand_ctx *x)
 {
 	const char *open, *close;
+	if (x->budget == 0)
+		return herr_set(x->err, "pattern '%.64s...' expands to more than %d alternatives", x->whole,
+				PATTERN_MAX_ALTERNATIVES);
+	x->budget--;
 	switch (find_group(pattern, &open, &close)) {
 	case -1:
 		return herr_set(x->err, "unbalanced '{' in pattern '%s'", x->whole);
@@ -261,7 +268,13 @@ static int expand_rec(const char *pattern, struct expand_ctx *x)
 
 int pattern_expand(const char *pattern, struct strvec *out, struct herr *err)
 {
-	struct expand_ctx x = { .out = out, .err = err, .whole = pattern };
+	if (strlen(pattern) > PATTERN_MAX_LEN)
+		return herr_set(err, "pattern of %zu bytes: longer than %d", strlen(pattern), PATTERN_MAX_LEN);
+	if (!strpbrk(pattern, "{}")) { /* most entries: nothing to expand */
+		strvec_push(out, pattern);
+		return 0;
+	}
+	struct expand_ctx x = { .out = out, .err = err, .whole = pattern, .budget = 2 * PATTERN_MAX_ALTERNATIVES };
 	return expand_rec(pattern, &x) ? -1 : 0;
 }
 

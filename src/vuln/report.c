@@ -97,8 +97,27 @@ json_t *vuln_findings_sarif(const struct vuln_list *list, const struct vuln_pkgs
 			 "version", "2.1.0", "runs", run);
 }
 
-char *vuln_finding_text(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
-			const struct vuln_finding *f)
+/* Lint findings as SARIF: each result on its line of the list, so a CI job
+ * linting doc/pkg-vulnerabilities gets annotations in place. */
+json_t *vuln_lint_sarif(const char *path, const struct vuln_lint *lint, const char *tool_version)
 {
-	return finding_message(list, pkgs, f);
+	json_t *rules = json_array();
+	json_t *results = json_array();
+	for (size_t i = 0; i < lint->n; i++) {
+		const struct vuln_lint_finding *f = &lint->v[i];
+		const char *level = f->severity == LINT_ERROR ? "error" : f->severity == LINT_WARNING ? "warning" : "note";
+		char *text = xasprintf("%s; fix: %s", f->msg, f->fix);
+		json_t *phys = json_pack("{s:{s:s},s:{s:I}}", "artifactLocation", "uri", path, "region",
+					 "startLine", (json_int_t)f->line);
+		json_array_append_new(results,
+				      json_pack("{s:s,s:I,s:s,s:{s:s},s:[{s:o}]}", "ruleId", f->check, "ruleIndex",
+						(json_int_t)rule_index(rules, f->check), "level", level, "message",
+						"text", text, "locations", "physicalLocation", phys));
+		free(text);
+	}
+	json_t *driver = json_pack("{s:s,s:s,s:s,s:o}", "name", "harden-audit-lint", "version", tool_version,
+				   "informationUri", "https://www.pkgsrc.org/", "rules", rules);
+	json_t *run = json_pack("{s:{s:o},s:o}", "tool", "driver", driver, "results", results);
+	return json_pack("{s:s,s:s,s:[o]}", "$schema", "https://json.schemastore.org/sarif-2.1.0.json",
+			 "version", "2.1.0", "runs", run);
 }

@@ -26,9 +26,25 @@ int dewey_cmp_n(const char *a, size_t alen, const char *b, size_t blen);
 int dewey_parse_op(const char *s, enum dewey_op *op);
 bool dewey_test(int cmp, enum dewey_op op);
 
+/* A version split into components once, for comparing many times. */
+struct dewey_component {
+	long long small;    /* modifiers, letters, numbers up to 18 digits */
+	const char *digits; /* longer numbers: their significant digits */
+	size_t ndigits;
+};
+struct dewey_version {
+	struct dewey_component *c, nb; /* components; the nbN revision */
+	size_t n, alloc;
+};
+/* Parse s[0..len) into v (reusing its storage); v points into s. */
+void dewey_parse(const char *s, size_t len, struct dewey_version *v);
+int dewey_cmp_parsed(const struct dewey_version *a, const struct dewey_version *b);
+void dewey_version_free(struct dewey_version *v);
+
 /* ---- pattern.c: the package pattern language ---------------------------- */
 
 #define PATTERN_MAX_ALTERNATIVES 4096
+#define PATTERN_MAX_LEN 8192
 
 /* 1 match, 0 no match, -1 malformed pattern (pkg_install would abort). */
 int pattern_match(const char *pattern, const char *pkg);
@@ -52,6 +68,7 @@ int vuln_read_input(const char *path, struct buf *out, const char **compression,
 
 struct vuln_entry {
 	char *pattern, *class, *url;
+	size_t class_len, url_len; /* for writing many report lines fast */
 	size_t line;
 	struct strvec leaves; /* the pattern with {a,b} alternatives expanded */
 };
@@ -146,9 +163,8 @@ struct vuln_index {
 	size_t maxlen;
 	uint32_t *stamp, seq;   /* entries already matched for the current package */
 	struct index_bound *bounds; /* distinct version bounds of relational leaves */
-	size_t nbounds, bounds_alloc;
-	int32_t *bslots;        /* hash of bounds, -1 = empty */
-	size_t nbslots;
+	size_t nbounds;
+	struct dewey_version version; /* the current package's version, parsed */
 	signed char *memo;      /* the current package's version vs each bound */
 	uint32_t *memo_stamp;
 };
@@ -187,8 +203,14 @@ void vuln_pkgs_add_arg(struct vuln_pkgset *set, const char *name);
 int vuln_pkgs_from_pkgdb(struct vuln_pkgset *set, const char *dir, struct herr *err);
 /* PKGNAME (and PKGPATH) of every record of a pkg_summary(5) file. */
 int vuln_pkgs_from_summary(struct vuln_pkgset *set, const char *path, struct herr *err);
+/* The same from text (modified in place); where names it in problems. */
+void vuln_pkgs_parse_summary(struct vuln_pkgset *set, char *text, size_t len, const char *where);
 /* One package name per line ("-" = stdin); blank and # lines skipped. */
 int vuln_pkgs_from_names(struct vuln_pkgset *set, const char *path, struct herr *err);
+/* The packages named by a `harden scan --format json` report ("-" = stdin). */
+int vuln_pkgs_from_scan_report(struct vuln_pkgset *set, const char *path, struct herr *err);
+/* Binary packages: one archive, or every package file of a directory. */
+int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct herr *err);
 void vuln_pkgs_free(struct vuln_pkgset *set);
 
 /* ---- config.c: pkg_install.conf and the environment ---------------------- */
@@ -237,12 +259,71 @@ void vuln_findings_free(struct vuln_findings *f);
 
 /* ---- report.c: findings for machines ------------------------------------ */
 
-/* pkg_admin's line, without newline ("Package X has a CLASS vulnerability, see URL"). */
-char *vuln_finding_text(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
-			const struct vuln_finding *f);
 json_t *vuln_finding_json(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
 			  const struct vuln_finding *f);
 json_t *vuln_findings_sarif(const struct vuln_list *list, const struct vuln_pkgset *pkgs,
 			    const struct vuln_findings *fs, const char *tool_version);
+
+/* ---- lint.c: entries that do not mean what they say ---------------------- */
+
+enum vuln_lint_severity { LINT_ERROR, LINT_WARNING, LINT_NOTE };
+
+struct vuln_lint_finding {
+	size_t line;
+	enum vuln_lint_severity severity;
+	const char *check; /* "not-a-range", "unknown-package", ... */
+	char *msg, *fix;
+};
+
+struct vuln_lint {
+	struct vuln_lint_finding *v;
+	size_t n, alloc;
+	size_t errors, warnings;
+};
+
+/* Lint a list parsed with allow_fragment (its problems included); tree, if
+ * non-NULL, is the package collection the names are checked against. */
+void vuln_lint_run(const struct vuln_list *list, const struct vuln_pkgset *tree, struct vuln_lint *out);
+const char *vuln_lint_severity_name(enum vuln_lint_severity s);
+void vuln_lint_free(struct vuln_lint *l);
+/* SARIF 2.1.0 log of lint findings, located at their lines of path. */
+json_t *vuln_lint_sarif(const char *path, const struct vuln_lint *lint, const char *tool_version);
+
+/* ---- backports.c: what a branch could take from trunk -------------------- */
+
+struct vuln_backport {
+	const struct vuln_pkg *branch, *trunk; /* trunk NULL: no package at that PKGPATH */
+	size_t *fixed, nfixed;                 /* entries the trunk version no longer matches */
+	size_t *remaining, nremaining;         /* entries it still matches */
+	size_t *introduced, nintroduced;       /* entries only the trunk version matches */
+	bool major_jump;                       /* the first version number changes */
+};
+
+struct vuln_backports {
+	struct vuln_backport *v;
+	size_t n;
+};
+
+/* One record per vulnerable branch package, in branch order. */
+void vuln_backports(const struct vuln_list *list, const struct vuln_pkgset *branch,
+		    const struct vuln_pkgset *trunk, const struct vuln_audit_opts *o,
+		    struct vuln_backports *out);
+void vuln_backports_free(struct vuln_backports *b);
+
+/* ---- diff.c: two revisions of the list ----------------------------------- */
+
+struct vuln_change {
+	size_t old_entry, new_entry;
+};
+
+struct vuln_diff {
+	size_t *added, nadded;     /* entries of the new list */
+	size_t *removed, nremoved; /* entries of the old list */
+	struct vuln_change *changed;
+	size_t nchanged;
+};
+
+void vuln_diff(const struct vuln_list *old, const struct vuln_list *new, struct vuln_diff *d);
+void vuln_diff_free(struct vuln_diff *d);
 
 #endif

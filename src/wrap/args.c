@@ -287,9 +287,6 @@ void wrap_args_scan(char *const *args, size_t n, struct wrap_args *a)
 				linker_keyword(a, next, next);
 		}
 	}
-	if (a->has_cxx || x == LANG_CXX)
-		a->has_cxx = true;
-
 	if (a->passthrough_why)
 		a->mode = WRAP_PASSTHROUGH;
 	else if (!a->inputs.n) {

@@ -124,7 +124,7 @@ int wrap_find_compiler(const char *name, const char *path_env, const char *seen,
 	}
 	if (skipped)
 		return herr_set(err, "no real compiler '%s' in PATH after the harden wrapper "
-				     "(%d wrapper cop%s skipped); set HARDEN_CC or HARDEN_CXX",
-				name, skipped, skipped == 1 ? "y" : "ies");
+				     "(%d wrapper%s skipped); set HARDEN_CC or HARDEN_CXX",
+				name, skipped, skipped == 1 ? "" : "s");
 	return herr_set(err, "no compiler '%s' found in PATH", name);
 }

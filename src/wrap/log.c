@@ -60,13 +60,16 @@ char *wrap_log_line(const struct wrap_log_entry *e)
 		output = "a.out";
 	json_object_set_new(o, "output", output ? safe_string(output) : json_null());
 	json_object_set_new(o, "inputs", safe_array(e->scan->inputs.v, e->scan->inputs.n));
-	json_t *applied = json_array(), *dropped = json_object();
+	json_t *requested = json_array(), *applied = json_array(), *dropped = json_object();
 	for (int f = 0; f < WF_COUNT; f++) {
+		if (p->requested & WRAP_BIT(f))
+			json_array_append_new(requested, json_string(wrap_feature_name(f)));
 		if (p->applied & WRAP_BIT(f))
 			json_array_append_new(applied, json_string(wrap_feature_name(f)));
 		if (p->dropped[f])
 			json_object_set_new(dropped, wrap_feature_name(f), safe_string(p->dropped[f]));
 	}
+	json_object_set_new(o, "requested", requested);
 	json_object_set_new(o, "applied", applied);
 	json_object_set_new(o, "dropped", dropped);
 	json_object_set_new(o, "notes", safe_array(p->notes.v, p->notes.n));

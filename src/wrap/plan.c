@@ -201,6 +201,7 @@ void wrap_plan(const char *compiler, char *const *args, size_t nargs,
 {
 	memset(out, 0, sizeof(*out));
 	out->mode = scan->mode;
+	out->requested = features;
 	strvec_push(&out->argv, compiler);
 	struct ctx c = {
 		.a = scan,

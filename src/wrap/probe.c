@@ -9,8 +9,12 @@
  * candidate flag tells whether all are accepted, and only if not, one compile
  * per flag finds the culprits. The answer is cached in
  * $XDG_CACHE_HOME/harden (or ~/.cache/harden) keyed by the compiler's real
- * path, size and mtime, so an upgraded compiler is probed again. The cache is
- * a convenience: if it cannot be read or written we probe and carry on.
+ * path, size and mtime, so an upgraded compiler is probed again. Package
+ * builders often run with HOME pointing nowhere (sbuild, pkgsrc), so when
+ * that cache cannot be written we fall back to $TMPDIR/harden-cache-UID,
+ * used only if it is a real directory owned by us and closed to others (a
+ * planted cache could otherwise switch flags off). The cache is a
+ * convenience: if neither works we probe every time and carry on.
  */
 #include "wrap/wrap.h"
 
@@ -240,16 +244,18 @@ static bool cache_read(const char *file, const char *key, struct wrap_target *t)
 }
 
 /* Best effort: write to a temporary name, then rename, so readers never see half. */
-static void cache_write(const char *dir, const char *file, const char *key,
+static bool cache_write(const char *dir, const char *file, const char *key,
 			const struct wrap_target *t)
 {
+	/* Create the cache dir and its parent at most (~/.cache), never more:
+	 * a HOME that does not exist stays that way. */
 	char *parent = xstrdup(dir);
-	for (char *s = parent + 1; (s = strchr(s, '/')); s++) {
-		*s = '\0';
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
 		mkdir(parent, 0700);
-		*s = '/';
 	}
-	mkdir(parent, 0700);
+	mkdir(dir, 0700);
 	free(parent);
 	char *tmp = xasprintf("%s.%ld.tmp", file, (long)getpid());
 	FILE *f = fopen(tmp, "w");
@@ -258,11 +264,32 @@ static void cache_write(const char *dir, const char *file, const char *key,
 			t->arch, t->machine, t->fortify_level, t->unsupported);
 		if (fclose(f) == 0 && rename(tmp, file) == 0) {
 			free(tmp);
-			return;
+			return true;
 		}
 	}
 	unlink(tmp);
 	free(tmp);
+	return false;
+}
+
+/* $TMPDIR/harden-cache-UID, if it is (or can be made) ours alone; else NULL. */
+static char *fallback_dir(bool create)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/harden-cache-%u", tmp && *tmp ? tmp : "/tmp", (unsigned)geteuid());
+	struct stat st;
+	if (create)
+		mkdir(dir, 0700);
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077) == 0)
+		return dir;
+	free(dir);
+	return NULL;
+}
+
+static char *cache_file(const char *dir, const char *key)
+{
+	return xasprintf("%s/probe-%016llx", dir, (unsigned long long)fnv1a(key));
 }
 
 int wrap_probe(const char *cc, const char *cache_dir, struct wrap_target *out, struct herr *err)
@@ -270,16 +297,24 @@ int wrap_probe(const char *cc, const char *cache_dir, struct wrap_target *out, s
 	char *key = cache_key(cc);
 	if (!key)
 		return herr_set(err, "%s: cannot stat: %s", cc, strerror(errno));
-	char *file = cache_dir ? xasprintf("%s/probe-%016llx", cache_dir,
-					   (unsigned long long)fnv1a(key))
-			       : NULL;
-	int rc = 0;
-	if (!file || !cache_read(file, key, out)) {
-		rc = probe_now(cc, out, err);
-		if (rc == 0 && file)
-			cache_write(cache_dir, file, key, out);
+	char *file = cache_dir ? cache_file(cache_dir, key) : NULL;
+	if (file && cache_read(file, key, out)) {
+		free(file), free(key);
+		return 0;
 	}
-	free(file);
-	free(key);
+	/* the primary cache missed or is unusable: the fallback may have it */
+	char *fb = fallback_dir(false), *fbfile = fb ? cache_file(fb, key) : NULL;
+	int rc = 0;
+	if (!fbfile || !cache_read(fbfile, key, out)) {
+		rc = probe_now(cc, out, err);
+		if (rc == 0 && !(file && cache_write(cache_dir, file, key, out))) {
+			free(fbfile), free(fb);
+			fb = fallback_dir(true);
+			fbfile = fb ? cache_file(fb, key) : NULL;
+			if (fbfile)
+				cache_write(fb, fbfile, key, out);
+		}
+	}
+	free(fbfile), free(fb), free(file), free(key);
 	return rc;
 }

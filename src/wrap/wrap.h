@@ -17,8 +17,6 @@
 
 #include "util/util.h"
 
-#include <sys/types.h>
-
 /* Features, each with the name users write in HARDEN_DISABLE and cc.conf. */
 enum wrap_feature {
 	WF_STACKPROTECTOR,    /* -fstack-protector-strong */
@@ -75,7 +73,6 @@ struct wrap_target {
 /* What the user's arguments say, after @file expansion (args.c). */
 struct wrap_args {
 	enum wrap_mode mode;
-	bool passthrough_why_set;
 	const char *passthrough_why; /* the argument that made it a passthrough */
 	int opt_level;               /* last -O wins; 0 when absent */
 	const char *opt_flag;        /* the -O argument that set it, or NULL */
@@ -98,6 +95,7 @@ void wrap_args_free(struct wrap_args *a);
 struct wrap_plan {
 	enum wrap_mode mode;
 	struct strvec argv;          /* compiler, hardening flags, user args, fortify */
+	wrap_set requested;          /* features asked for (profile, config, environment) */
 	wrap_set applied;            /* flags emitted and not overridden */
 	char *dropped[WF_COUNT];     /* why a requested feature was not applied */
 	struct strvec notes;         /* overrides worth logging that do not drop a feature */
@@ -169,5 +167,45 @@ struct wrap_log_entry {
 char *wrap_log_line(const struct wrap_log_entry *e);
 /* Append one line with a single O_APPEND write, so parallel builds interleave whole lines. */
 int wrap_log_append(const char *file, const char *line, struct herr *err);
+
+/* Reading the log back, and what each linked output should show (verify.c). */
+struct wrap_call {
+	int line;
+	char *cwd;
+	enum wrap_mode mode;
+	char *output;         /* absolute; for -c without -o, the .o gcc writes */
+	struct strvec inputs; /* absolute */
+	wrap_set requested; /* when the log has it; else applied + dropped */
+	wrap_set applied;
+	char *dropped[WF_COUNT];
+};
+/* Parse one JSON line of a HARDEN_LOG; errors name the line. */
+int wrap_call_parse(const char *text, size_t len, int line, struct wrap_call *out,
+		    struct herr *err);
+void wrap_call_free(struct wrap_call *c);
+
+/* Features whose presence a binary can show. */
+#define WRAP_VERIFIABLE                                                               \
+	(WRAP_BIT(WF_PIE) | WRAP_BIT(WF_RELRO) | WRAP_BIT(WF_BINDNOW) |               \
+	 WRAP_BIT(WF_NOEXECSTACK) | WRAP_BIT(WF_STACKPROTECTOR) | WRAP_BIT(WF_FORTIFY) | \
+	 WRAP_BIT(WF_STACKCLASH) | WRAP_BIT(WF_CET))
+
+struct wrap_expect {
+	char *output;            /* the linked file */
+	int line;                /* its link call in the log */
+	enum wrap_mode mode;
+	wrap_set wanted;         /* verifiable features the profile asked for it */
+	char *why[WF_COUNT];     /* what in the log explains a feature missing, or NULL */
+};
+/*
+ * For every linked output (the last link of each path wins), the features
+ * asked for: link-time ones from the link call, compile-time ones from the
+ * compile calls that produced its objects (matched by path), whether the
+ * wrapper could apply them or had to drop them. Objects the log does not
+ * know, and objects where a feature was dropped, are noted in why[].
+ */
+void wrap_expectations(const struct wrap_call *calls, size_t n, struct wrap_expect **out,
+		       size_t *nout);
+void wrap_expect_free(struct wrap_expect *e, size_t n);
 
 #endif

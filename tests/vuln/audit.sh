@@ -67,6 +67,35 @@ printf 'PKGPATH=shells/zsh\n\n' >"$WORK/bad_summary"
 expect_exit 2 "a pkg_summary record without PKGNAME: exit 2" A --summary "$WORK/bad_summary"
 contains "...with its line" "$WORK/err" 'bad_summary:1: pkg_summary record without PKGNAME'
 
+# Binary packages and a repository: identity from +CONTENTS, not the file name.
+mkdir -p "$WORK/repo" "$WORK/pkg/bin"
+( cd "$WORK/pkg" &&
+  printf '@comment $NetBSD$\n@name openssl-0.9.8q\n@cwd /usr/pkg\nbin/openssl\n' >+CONTENTS &&
+  printf 'PKGPATH=security/openssl\nOPSYS=NetBSD\n' >+BUILD_INFO && echo x >bin/openssl &&
+  tar czf "$WORK/repo/renamed-9.9.tgz" +CONTENTS +BUILD_INFO bin &&
+  sed -i 's/openssl-0.9.8q/zsh-4.3.11/' +CONTENTS && tar cJf "$WORK/repo/zsh-4.3.11.txz" +CONTENTS bin )
+expect_exit 1 "-P a repository directory" A -P "$WORK/repo" --format json
+contains "...the package named by @name, with its PKGPATH" "$WORK/out" '"package": ?"openssl-0\.9\.8q".*"pkgpath": ?"security/openssl"'
+lacks "...not by its file name" "$WORK/out" 'renamed'
+expect_exit 0 "-P one clean xz package" A -P "$WORK/repo/zsh-4.3.11.txz"
+echo junk >"$WORK/repo/broken.tgz"
+expect_exit 2 "-P a repository with a broken package: exit 2" A -P "$WORK/repo"
+contains "...the broken one named" "$WORK/err" 'broken\.tgz'
+contains "...the others still audited" "$WORK/out" 'openssl-0\.9\.8q has a'
+
+# A harden scan JSON report over package archives: its package identities.
+cat >"$WORK/scan.json" <<'J'
+{"path":"All/openssl-0.9.8q.tgz","package":"openssl","version":"0.9.8q","member":"bin/openssl","class":64}
+{"path":"All/openssl-0.9.8q.tgz","package":"openssl","version":"0.9.8q","member":"lib/libssl.so","class":64}
+{"path":"/usr/bin/true","class":64}
+{"path":"All/zsh-4.3.11.tgz","package":"zsh","version":"4.3.11","member":"bin/zsh","class":64}
+J
+expect_exit 1 "--scan-report: packages named by harden scan records" A --scan-report "$WORK/scan.json"
+check "...openssl reported once despite two members" [ "$(grep -c 'openssl-0\.9\.8q has a' "$WORK/out")" -eq 1 ]
+printf '{"path":"x","package":"zsh","version":"4.3.11"}\nnot json\n' >"$WORK/badscan.json"
+expect_exit 2 "--scan-report with a broken line: exit 2" A --scan-report "$WORK/badscan.json"
+contains "...the line named" "$WORK/err" 'badscan\.json:2: not a JSON object'
+
 # Filters: -t (exact and fnmatch), --ignore, IGNORE_URL.
 expect_exit 1 "-t exact class" A -t denial-of-service openssl-0.9.8q perl-5.12.2nb1
 lacks "...other classes dropped" "$WORK/out" 'remote-security-bypass'
@@ -87,6 +116,18 @@ expect_exit 1 "--format sarif" A --format sarif perl-5.12.2nb1
 contains "...SARIF 2.1.0" "$WORK/out" '"version": "2\.1\.0"'
 contains "...the result points at the list line" "$WORK/out" '"startLine": 5206'
 contains "...rule id is the class" "$WORK/out" '"ruleId": "remote-security-bypass"'
+contains "...message is pkg_admin's line" "$WORK/out" '"text": "Package perl-5\.12\.2nb1 has a remote-security-bypass vulnerability, see http://secunia\.com/advisories/43921/"'
+if command -v jq >/dev/null 2>&1; then
+	A --format json perl-5.12.2nb1 openssl-0.9.8q acroread-5.0.10 -e >"$WORK/j" 2>/dev/null
+	check "json: every line parses (jq)" sh -c "jq -e . '$WORK/j' >/dev/null"
+	check "json: eol records flagged" [ "$(jq -s '[.[] | select(.eol)] | length' "$WORK/j")" -eq 1 ]
+	A --format sarif perl-5.12.2nb1 openssl-0.9.8q >"$WORK/s" 2>/dev/null
+	check "sarif: two results, each with a rule that exists (jq)" \
+		[ "$(jq '.runs[0] | [.results[] | .ruleIndex as $i | select(.ruleId == $root_rules[$i].id)] | length' \
+			--argjson root_rules "$(jq '.runs[0].tool.driver.rules' "$WORK/s")" "$WORK/s")" -eq 2 ]
+else
+	skip "jq not installed (scripts/deps.sh installs it)"
+fi
 expect_exit 2 "an unknown format is a usage error" A --format xml perl-5.12.2nb1
 
 # Staleness.
@@ -95,6 +136,12 @@ contains "...warned" "$WORK/err" 'warning: .*days old'
 contains "...and described" "$WORK/err" 'revision 1\.3823'
 expect_exit 1 "--max-age 0 silences it" "$HARDEN" audit --vulnerabilities "$L" --max-age 0 -q perl-5.12.2nb1
 lacks "...no warning" "$WORK/err" 'days old'
+
+# Usage.
+expect_exit 0 "--help: usage on stdout, exit 0" "$HARDEN" audit --help
+contains "...the synopsis" "$WORK/out" '^usage: harden audit'
+expect_exit 2 "an unknown option: exit 2" "$HARDEN" audit --no-such-option
+expect_exit 2 "--max-age wants a number" "$HARDEN" audit --max-age soon
 
 # The index must give exactly what trying every pattern gives.
 awk -v n=3000 -f "$TOP/tests/vuln/genpkgs.awk" "$L" >"$WORK/names"

@@ -68,6 +68,10 @@ contains "...and says it has no checksum" "$WORK/out" 'no checksum'
 expect_exit 2 "--require-checksum refuses it" "$H" audit --check-list "$WORK/intree" --require-checksum
 expect_exit 2 "the bare 2024 tail (no header) is no list" "$H" audit --check-list "$DATA/pkg-vulnerabilities-2024-tail.txt"
 
+{ intree; printf 'Version: 1\nfoo<1\tdenial-of-service\thttp://x/\n'; } >"$WORK/version"
+expect_exit 2 "a signature line in an unsigned list does not end it silently" "$H" audit --check-list "$WORK/version"
+contains "...reported with its line" "$WORK/err" "version:$(( $(intree | wc -l) + 1 )): 'Version: 1' in a list that is not PGP-signed"
+
 # Malformed entries: refused with line numbers, unless --lenient.
 { intree; printf 'foo<1.0\tdenial-of-service\n'; printf 'py{27,31-bar<2\tdenial-of-service\thttp://x/\n'; } >"$WORK/bad"
 n=$(wc -l <"$WORK/bad")
@@ -112,6 +116,9 @@ else
 		"$H" audit --check-list "$L" --verify-signature --keyring "$WORK/keyring.gpg"
 	expect_exit 2 "an unsigned list cannot be signature-checked" \
 		"$H" audit --check-list "$WORK/intree" -s --keyring "$WORK/keyring.gpg"
+	printf 'GPG_KEYRING_PKGVULN=%s\n' "$WORK/keyring.gpg" >"$WORK/pkg_install.conf"
+	expect_exit 0 "the keyring named by GPG_KEYRING_PKGVULN in pkg_install.conf" \
+		"$H" audit --check-list "$WORK/signed" -s --config "$WORK/pkg_install.conf"
 	expect_exit 2 "no keyring is an error" "$H" audit --check-list "$WORK/signed" -s --keyring "$WORK/nokeyring"
 	gpgconf --kill gpg-agent 2>/dev/null
 fi

@@ -105,6 +105,25 @@ static void test_pattern_expand(void **state)
 	strvec_clear(&sv);
 	assert_int_equal(pattern_expand("foo}<1", &sv, &err), -1);
 	strvec_clear(&sv);
+	/* deep nesting is fine; absurd length is refused, not a stack overflow */
+	char *deep = xmalloc(2 * 2000 + 8);
+	memset(deep, '{', 2000);
+	strcpy(deep + 2000, "a");
+	memset(deep + 2001, '}', 2000);
+	strcpy(deep + 4001, "<1");
+	assert_int_equal(pattern_expand(deep, &sv, &err), 0);
+	assert_int_equal(sv.n, 1);
+	assert_string_equal(sv.v[0], "a<1");
+	assert_int_equal(pattern_match(deep, "a-0.5"), 1);
+	strvec_clear(&sv);
+	free(deep);
+	char *huge = xmalloc(PATTERN_MAX_LEN + 2);
+	memset(huge, 'x', PATTERN_MAX_LEN + 1);
+	huge[PATTERN_MAX_LEN + 1] = '\0';
+	assert_int_equal(pattern_expand(huge, &sv, &err), -1);
+	assert_int_equal(pattern_match(huge, "x-1"), -1);
+	free(huge);
+	strvec_clear(&sv);
 	/* 2^13 leaves: refused rather than exploding */
 	assert_int_equal(pattern_expand("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}", &sv, &err), -1);
 	strvec_clear(&sv);

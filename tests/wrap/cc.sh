@@ -47,6 +47,8 @@ contains "-fno-stack-protector: fortify stays" hello-nosp.facts fortify
 gcc -O2 hello.c -o hello-bare
 facts hello-bare
 lacks "bare gcc: no bindnow (so the wrapper's flag is what the test sees)" hello-bare.facts bindnow
+expect_exit 0 "harden scan: the wrapped build passes the default policy" "$HARDEN" scan hello
+expect_exit 1 "harden scan: the bare build does not" "$HARDEN" scan hello-bare
 
 # separate compile and link, -c -o, and a shared library
 expect_exit 0 "-c -o" "$HARDEN" cc -O2 -c hello.c -o hello.o
@@ -100,7 +102,7 @@ contains "error names the config file" "$WORK/err" "missing.conf"
 
 # real compiler: explicit, missing, or the wrapper itself
 HARDEN_CC=/nonexistent/gcc expect_exit 2 "HARDEN_CC missing" "$HARDEN" cc -c hello.c
-contains "error names HARDEN_CC" "$WORK/err" "HARDEN_CC=/nonexistent/gcc"
+contains "error names HARDEN_CC and the path" "$WORK/err" "HARDEN_CC: /nonexistent/gcc: not an executable"
 HARDEN_CC=$HARDEN expect_exit 2 "HARDEN_CC naming the wrapper is a loop" "$HARDEN" cc -c hello.c
 contains "loop reported" "$WORK/err" "loop"
 HARDEN_CC=$(command -v gcc) expect_exit 0 "HARDEN_CC=gcc path" "$HARDEN" cc -O2 -c hello.c -o h3.o
@@ -114,6 +116,16 @@ facts hello-sym
 for p in pie relro bindnow canary fortify; do contains "through bin/gcc: $p" hello-sym.facts "^$p\$"; done
 PATH="$WORK/bin:$PATH" HARDEN_LOG="$WORK/sym.log" cc -O2 -c hello.c -o sym.o
 contains "called as cc: logged a compile" sym.log '"mode":"compile"'
+# a cross-style name: the same name is looked up further down PATH
+if command -v x86_64-linux-gnu-gcc >/dev/null; then
+	ln -s "$HARDEN" "$WORK/bin/x86_64-linux-gnu-gcc"
+	PATH="$WORK/bin:$PATH" HARDEN_LOG="$WORK/triplet.log" expect_exit 0 "called as x86_64-linux-gnu-gcc" x86_64-linux-gnu-gcc -O2 -c hello.c -o triplet.o
+	contains "the real x86_64-linux-gnu-gcc ran" triplet.log '"compiler":"[^"]*/x86_64-linux-gnu-gcc"'
+else
+	skip "no x86_64-linux-gnu-gcc"
+fi
+HARDEN_CXX=$(command -v g++) HARDEN_LOG="$WORK/cxxenv.log" expect_exit 0 "HARDEN_CXX names the C++ compiler" "$HARDEN" c++ -O2 -c hello.c -o cxxenv.o
+contains "HARDEN_CXX was used" cxxenv.log '"compiler":"[^"]*/g\+\+"'
 # two wrapper directories, and a copy of harden (another inode): no loop
 "$HARDEN" cc --setup "$WORK/bin2" >/dev/null
 mkdir -p bin3 && cp "$HARDEN" bin3/gcc
@@ -127,6 +139,17 @@ contains "error says no real compiler" "$WORK/err" "no real compiler 'gcc'"
 : >notadir
 XDG_CACHE_HOME=$WORK/notadir/x expect_exit 0 "unwritable cache dir: still compiles" "$HARDEN" cc -O2 -c hello.c -o nc.o
 check "probe cached under XDG_CACHE_HOME/harden" sh -c "ls '$WORK/cache/harden/' | grep -q probe-"
+# HOME pointing nowhere (sbuild, pkgsrc): the probe is cached under TMPDIR, in a private dir,
+# and no HOME is created
+mkdir -p "$WORK/tmp"
+(unset XDG_CACHE_HOME; HOME="$WORK/no/home" TMPDIR="$WORK/tmp" "$HARDEN" cc -O2 -c hello.c -o nh.o)
+check "HOME that does not exist: probe cached in TMPDIR/harden-cache-UID" sh -c "ls '$WORK/tmp/harden-cache-$(id -u)/' | grep -q probe-"
+check "the fallback cache dir is private (0700)" sh -c "[ \"\$(stat -c %a '$WORK/tmp/harden-cache-$(id -u)')\" = 700 ]"
+mkdir -p "$WORK/tmp2/harden-cache-$(id -u)" && chmod 777 "$WORK/tmp2/harden-cache-$(id -u)"
+(unset XDG_CACHE_HOME; HOME="$WORK/no/home" TMPDIR="$WORK/tmp2" "$HARDEN" cc -O2 -c hello.c -o nh2.o)
+check "a fallback dir open to others is not trusted" sh -c "! ls '$WORK/tmp2/harden-cache-$(id -u)/' | grep -q probe-"
+check "... and the build still works" test -s nh2.o
+check "HOME was not created" test ! -e "$WORK/no"
 
 # passthrough and preprocess: untouched output, as configure expects
 expect_exit 0 "--version passes through" "$HARDEN" cc --version
@@ -163,4 +186,41 @@ if [ -e "$WORK/bin/clang" ]; then
 else
 	skip "clang not installed"
 fi
+
+# cc-verify: the log against the binaries, each missing feature with its reason
+export HARDEN_LOG="$WORK/v.log"
+"$HARDEN" cc -O2 -c hello.c -o v-good.o
+"$HARDEN" cc v-good.o -o v-good
+"$HARDEN" cc -O0 -c hello.c -o v-O0.o
+"$HARDEN" cc v-O0.o -o v-O0
+"$HARDEN" cc -O2 -fno-stack-protector -c hello.c -o v-nosp.o
+"$HARDEN" cc v-nosp.o -o v-nosp
+"$HARDEN" cc -O2 hello.c -Wl,-z,lazy -o v-lazy
+HARDEN_LOG= gcc -O2 -c hello.c -o v-ext.o
+"$HARDEN" cc v-ext.o -o v-ext
+unset HARDEN_LOG
+expect_exit 1 "cc-verify: missing features are findings" "$HARDEN" cc-verify "$WORK/v.log"
+contains "cc-verify: the good binary is ok" "$WORK/out" "v-good: ok \\(pie,relro,bindnow,noexecstack,stackprotector,fortify"
+contains "cc-verify: -O0 explains the missing fortify" "$WORK/out" "v-O0: fortify wanted .*v-O0.o: -O0: FORTIFY needs optimisation"
+contains "cc-verify: the package's -fno-stack-protector explains the missing canary" "$WORK/out" "v-nosp: stackprotector wanted .*-fno-stack-protector"
+contains "cc-verify: -Wl,-z,lazy explains the missing bindnow" "$WORK/out" "v-lazy: bindnow wanted .*-Wl,-z,lazy"
+contains "cc-verify: an object built without the wrapper is named" "$WORK/out" "v-ext: stackprotector wanted .*v-ext.o: not compiled through harden cc"
+lacks "cc-verify: nothing wrong reported for the good binary" "$WORK/out" "v-good: [a-z]+ wanted"
+grep '"output":"v-good.o"' "$WORK/v.log" >"$WORK/good.log"
+grep '"output":"v-good"' "$WORK/v.log" >>"$WORK/good.log"
+expect_exit 0 "cc-verify: a log of good builds only: exit 0" "$HARDEN" cc-verify "$WORK/good.log"
+expect_exit 1 "cc-verify --format json" "$HARDEN" cc-verify --format json "$WORK/v.log"
+contains "cc-verify json: a record with the missing feature and its cause" "$WORK/out" '"path":"[^"]*v-O0".*"missing":\[\{"feature":"fortify".*"cause":"v-O0.o: -O0'
+printf 'not json\n' >>"$WORK/good.log"
+expect_exit 2 "cc-verify: a bad log line is an error" "$HARDEN" cc-verify "$WORK/good.log"
+contains "cc-verify: the error names file and line" "$WORK/err" "good.log: line 3"
+contains "cc-verify: the other lines were still checked" "$WORK/out" "v-good: ok"
+expect_exit 2 "cc-verify: missing log" "$HARDEN" cc-verify "$WORK/nope.log"
+grep -v -- '-Wl,-z,lazy' "$WORK/v.log" >"$WORK/v2.log"
+rm -f v-O0 v-nosp v-ext
+expect_exit 0 "cc-verify: outputs that no longer exist (conftest...) are skipped, not errors" "$HARDEN" cc-verify "$WORK/v2.log"
+contains "cc-verify: the summary counts them" "$WORK/err" "1 linked output checked \\(3 no longer exist\\)"
+echo 'not an ELF any more' >v-lazy
+expect_exit 2 "cc-verify: an output that is no longer an ELF is an error" "$HARDEN" cc-verify "$WORK/v.log"
+contains "cc-verify: the error names it and its log line" "$WORK/err" "v-lazy \\(linked at log line [0-9]+\\): not an ELF"
 done_testing

@@ -530,6 +530,13 @@ static void test_cxx(void **s)
 	PLAN(&p, "-c", "x.c");
 	LACKS(&p, "-D_GLIBCXX_ASSERTIONS");
 	wrap_plan_free(&p);
+	/* -x applies to the files after it only */
+	PLAN(&p, "-c", "x.c", "-x", "c++");
+	LACKS(&p, "-D_GLIBCXX_ASSERTIONS");
+	wrap_plan_free(&p);
+	PLAN(&p, "-x", "c++", "-c", "-");
+	HAS(&p, "-D_GLIBCXX_ASSERTIONS");
+	wrap_plan_free(&p);
 	plan_full(&p, ARGS("-c", "x.cc", "-U_GLIBCXX_ASSERTIONS"), true, DEFAULT, &gcc_x86);
 	DROPPED(&p, WF_GLIBCXXASSERTIONS, "-U_GLIBCXX_ASSERTIONS");
 	wrap_plan_free(&p);
@@ -674,6 +681,43 @@ static void test_config(void **s)
 	assert_int_equal(wrap_conf_parse(noname, strlen(noname), "f", &c, &err), -1);
 }
 
+static void test_compiler_names(void **s)
+{
+	(void)s;
+	static const struct {
+		const char *name;
+		bool is, cxx;
+	} cases[] = {
+		{ "cc", true, false },
+		{ "gcc", true, false },
+		{ "/usr/local/harden/bin/gcc", true, false },
+		{ "gcc-12", true, false },
+		{ "x86_64-linux-gnu-gcc", true, false },
+		{ "x86_64-linux-gnu-gcc-12", true, false },
+		{ "aarch64-linux-gnu-g++", true, true },
+		{ "c++", true, true },
+		{ "g++", true, true },
+		{ "clang", true, false },
+		{ "clang++-14", true, true },
+		{ "harden", false, false },
+		{ "./harden", false, false },
+		{ "cc-verify", false, false },
+		{ "gccgo", false, false },
+		{ "xgcc", false, false },
+		{ "-gcc", false, false },
+		{ "", false, false },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool cxx = !cases[i].cxx;
+		bool is = wrap_compiler_name(cases[i].name, &cxx);
+		if (is != cases[i].is)
+			fail_msg("%s: compiler name %d, want %d", cases[i].name, is, cases[i].is);
+		if (is)
+			assert_int_equal(cxx, cases[i].cxx);
+	}
+	assert_false(wrap_compiler_name(NULL, NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -704,6 +748,7 @@ int main(void)
 		cmocka_unit_test(test_profiles_and_lists),
 		cmocka_unit_test(test_print_flags),
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_compiler_names),
 	};
 	return cmocka_run_group_tests_name("wrap", tests, NULL, NULL);
 }

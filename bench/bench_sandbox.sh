@@ -1,0 +1,118 @@
+#!/bin/sh
+# Sandbox costs, against the peers run in the same go:
+#  1. start-up: `harden sandbox -- true` vs plain `true` vs bubblewrap
+#     (`bwrap --unshare-all` with a comparable root: ro /usr, /bin, /lib*,
+#     /etc; tmpfs /tmp; /dev; /proc), N runs each, per-run milliseconds;
+#  2. the Debian zlib build (configure, make -j2, make check) inside vs
+#     outside, median of 3, as a ratio (target: <= 1.03).
+# Installs Debian's bubblewrap when missing and we are root.
+top=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
+H=${HARDEN:-$top/harden}
+N=${BENCH_SANDBOX_RUNS:-200}
+work=$(mktemp -d "${TMPDIR:-/tmp}/harden-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null 2>&1
+fi
+
+now() { date +%s.%N; }
+# block SECONDS_VAR CMD...: run CMD $K times, add the wall time to SECONDS_VAR.
+K=20
+block() {
+	var=$1; shift
+	t0=$(now)
+	i=0
+	while [ $i -lt $K ]; do
+		"$@" >/dev/null 2>&1 || { eval "$var=fail"; return; }
+		i=$((i + 1))
+	done
+	t1=$(now)
+	eval "cur=\$$var"
+	[ "$cur" = fail ] && return
+	eval "$var=$(echo "$cur $t0 $t1" | awk '{ printf "%.6f", $1 + $3 - $2 }')"
+}
+ms() { [ "$1" = fail ] && echo fail || echo "$1 $2" | awk '{ printf "%.3f", $1 * 1000 / $2 }'; }
+
+bwrap_true() {
+	bwrap --unshare-all --die-with-parent --ro-bind /usr /usr --symlink usr/bin /bin \
+		--symlink usr/lib /lib --symlink usr/lib64 /lib64 --ro-bind /etc /etc --tmpfs /tmp \
+		--dev /dev --proc /proc --bind "$work" "$work" --chdir "$work" /bin/true
+}
+have_bwrap=$(command -v bwrap >/dev/null 2>&1 && echo yes)
+
+# Interleaved blocks, so that load from elsewhere hits every contender alike.
+s_true=0 s_h=0 s_b=0
+rounds=$(( (N + K - 1) / K ))
+r=0
+while [ $r -lt $rounds ]; do
+	block s_true /bin/true
+	block s_h "$H" sandbox --build "$work" -- /bin/true
+	[ -n "$have_bwrap" ] && block s_b bwrap_true
+	r=$((r + 1))
+done
+runs=$((rounds * K))
+t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs)
+echo "start-up, mean of $runs runs each, interleaved in blocks of $K ($(id -un)):"
+echo "  true                      ${t_true} ms"
+echo "  harden sandbox -- true    ${t_h} ms"
+if [ -n "$have_bwrap" ]; then
+	echo "  bwrap --unshare-all true  ${t_b} ms"
+	echo "$t_h $t_b $t_true" | awk '{ if ($1 != "fail" && $2 != "fail" && $2 > 0)
+		printf "  ratio harden/bwrap: %.2f (target < 1); harden overhead over true: %.2f ms\n", $1 / $2, $1 - $3 }'
+else
+	echo "  bwrap: not installed (apt-get install bubblewrap), no comparison"
+fi
+
+# The normal case is an unprivileged user: when root, measure as one too.
+if [ "$(id -u)" = 0 ] && [ -z "${BENCH_SANDBOX_STARTUP_ONLY:-}" ]; then
+	if id harden-test >/dev/null 2>&1; then
+		chmod 755 "$work"
+		cp "$H" "$work/harden"
+		cp "$0" "$work/bench.sh"
+		chmod a+rx "$work/harden" "$work/bench.sh"
+		runuser -u harden-test -- env HARDEN="$work/harden" TOP="$top" BENCH_SANDBOX_STARTUP_ONLY=1 \
+			BENCH_SANDBOX_RUNS="$N" sh "$work/bench.sh"
+		rm -f "$work/harden" "$work/bench.sh"
+	else
+		echo "(no user harden-test: the unprivileged start-up is not measured; make check creates it)"
+	fi
+fi
+[ -n "${BENCH_SANDBOX_STARTUP_ONLY:-}" ] && exit 0
+
+. "$top/tests/sandbox/zlib.inc"
+median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+# zlib_once inside|outside -> "WALL CPU" seconds; CPU is the user+system
+# time of every process of the build (the machine may be shared: CPU time
+# is the steadier figure, wall time the one a user feels).
+zlib_once() {
+	zlib_source "$work/z" || return 1
+	cd "$work/z/src" || return 1
+	build='./configure && make -j2 && make check'
+	t0=$(now)
+	if [ "$1" = inside ]; then
+		cpu=$( ("$H" sandbox --build "$work/z/src" -- sh -c "$build" >/dev/null 2>&1 || exit 1; times) | tail -1) || return 1
+	else
+		cpu=$( (sh -c "$build" >/dev/null 2>&1 || exit 1; times) | tail -1) || return 1
+	fi
+	t1=$(now)
+	cd "$work" || return 1
+	echo "$t0 $t1 $cpu" | awk '
+		function secs(s,   m) { m = s; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", s); sub(/s$/, "", s); return m * 60 + s }
+		{ printf "%.3f %.3f\n", $2 - $1, secs($3) + secs($4) }'
+}
+if ! zlib_download; then
+	echo "zlib build: skipped: $ZLIB_WHY"
+	exit 0
+fi
+wo="" wi="" co="" ci=""
+for r in 1 2 3; do
+	o=$(zlib_once outside) || { echo "zlib build outside: failed"; exit 1; }
+	i=$(zlib_once inside) || { echo "zlib build inside: failed"; exit 1; }
+	wo="$wo ${o% *}" co="$co ${o#* }" wi="$wi ${i% *}" ci="$ci ${i#* }"
+done
+mwo=$(median3 $wo) mwi=$(median3 $wi) mco=$(median3 $co) mci=$(median3 $ci)
+echo "zlib (Debian source) configure + make -j2 + make check, median of 3, interleaved:"
+echo "  outside  wall ${mwo} s  cpu ${mco} s   (wall:$wo)"
+echo "  inside   wall ${mwi} s  cpu ${mci} s   (wall:$wi)"
+echo "$mwi $mwo $mci $mco" | awk '{ printf "  ratio inside/outside: wall %.3f, cpu %.3f (target <= 1.03)\n", $1 / $2, $3 / $4 }'

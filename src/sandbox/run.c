@@ -1,0 +1,479 @@
+/*
+ * run.c — start the sandbox, wait for it, and say how it ended.
+ *
+ * Three processes, like bubblewrap and nsjail:
+ *   harden (outside)  writes the uid/gid maps, forwards signals, enforces
+ *                     the wall-clock timeout, and exits with the status;
+ *   init (pid 1)      the first process of the new namespaces: builds the
+ *                     file system, the hostname and loopback, then forks
+ *                     the command and reaps every orphan. When the command
+ *                     ends, init ends, and the kernel kills whatever is left
+ *                     in the pid namespace: a daemonized test server cannot
+ *                     outlive the build;
+ *   the command       confined further (rlimits, no_new_privs, no
+ *                     capabilities, Landlock, seccomp) and exec'd.
+ * A setup error in init or the command travels back through a close-on-exec
+ * pipe, so the caller gets "which step failed and why", and end of file on
+ * that pipe means the command was exec'd.
+ *
+ * Without user namespaces (best effort), the command is a plain child;
+ * harden becomes a child subreaper so that daemonized processes come back
+ * to it and can be killed at the end.
+ */
+#include "sandbox/sandbox.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <grp.h>
+
+extern char **environ;
+
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+
+/* The signals harden and init pass on to the command. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Report a setup failure to the parent and die: used only in children. The
+ * first byte says who failed: 'N' the namespace setup in init (best effort
+ * may then run without namespaces), 'C' the command's own last steps.
+ */
+static void __attribute__((noreturn)) fail_as(char who, int errfd, const struct herr *e)
+{
+	char msg[sizeof(e->msg) + 1];
+	msg[0] = who;
+	size_t n = strlen(e->msg);
+	memcpy(msg + 1, e->msg, n);
+	if (write(errfd, msg, n + 1) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+static void __attribute__((noreturn)) child_fail(int errfd, const struct herr *e)
+{
+	fail_as('C', errfd, e);
+}
+
+static void __attribute__((noreturn)) init_fail(int errfd, const struct herr *e)
+{
+	fail_as('N', errfd, e);
+}
+
+static int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* The command: last confinement steps, then exec. Never returns. */
+static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
+						   const struct sandbox_plan *p,
+						   const char *const *scratch, const char *home,
+						   const char *tmp, const sigset_t *mask, int errfd)
+{
+	struct herr e;
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		signal(forwarded[i], SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (o->build_dir && chdir(o->build_dir) < 0) {
+		herr_set(&e, "cannot enter the build directory %s: %s", o->build_dir, strerror(errno));
+		child_fail(errfd, &e);
+	}
+	if (sandbox_drop_privileges(&e) < 0)
+		child_fail(errfd, &e);
+	if (p->landlock && sandbox_landlock_apply(o, p->landlock_abi, p->landlock_net, p->namespaces, scratch, &e) < 0)
+		child_fail(errfd, &e);
+	struct strvec env = { 0 };
+	sandbox_build_env(o, home, tmp, &env);
+	environ = env.v;
+	if (p->seccomp && sandbox_seccomp_load(o, &e) < 0)
+		child_fail(errfd, &e);
+	/* Limits last: nothing of ours allocates after this (an address-space
+	 * limit below what a sanitizer runtime has mapped would break us). */
+	if (sandbox_apply_rlimits(o, &e) < 0)
+		child_fail(errfd, &e);
+	execvp(o->argv[0], o->argv);
+	herr_set(&e, "cannot run %s: %s", o->argv[0], strerror(errno));
+	child_fail(errfd, &e);
+}
+
+/* pid 1: reap everything; end with the command's status. */
+static void __attribute__((noreturn)) reap_until(pid_t command)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(command, sig);
+			continue;
+		}
+		int status;
+		pid_t pid;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			if (pid == command)
+				_exit(exit_code(status));
+	}
+}
+
+static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
+					       int syncfd, int errfd, const sigset_t *mask, bool trial)
+{
+	struct herr e;
+	char byte;
+	if (o->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		herr_set(&e, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+		init_fail(errfd, &e);
+	}
+	/* End of file instead of a byte: harden died or gave up before mapping us. */
+	if (read(syncfd, &byte, 1) != 1)
+		_exit(127);
+	close(syncfd);
+	if (geteuid() == 0 && o->root_inside)
+		setgroups(0, NULL);
+	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
+		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
+		init_fail(errfd, &e);
+	}
+	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
+		init_fail(errfd, &e);
+	if (trial)
+		_exit(0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		signal(forwarded[i], noop_handler); /* pid 1 ignores signals it has no handler for */
+	pid_t cmd = fork();
+	if (cmd < 0) {
+		herr_set(&e, "cannot fork the command: %s", strerror(errno));
+		init_fail(errfd, &e);
+	}
+	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
+	if (cmd == 0)
+		exec_command(o, p, scratch, SANDBOX_HOME, NULL, mask, errfd);
+	close(errfd);
+	reap_until(cmd);
+}
+
+static int write_proc(pid_t pid, const char *file, const char *text, struct herr *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return herr_set(err, "user namespace: cannot open %s: %s", path, strerror(errno));
+	ssize_t n = write(fd, text, strlen(text));
+	int saved = errno;
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return herr_set(err, "user namespace: cannot write '%s' to %s: %s", text, path, strerror(saved));
+	return 0;
+}
+
+/* The invoking user becomes the build user (or root) inside; nobody else exists. */
+static int map_ids(pid_t pid, const struct sandbox_opts *o, struct herr *err)
+{
+	char map[64];
+	unsigned inside_uid = o->root_inside ? 0 : SANDBOX_BUILD_UID;
+	unsigned inside_gid = o->root_inside ? 0 : SANDBOX_BUILD_GID;
+	snprintf(map, sizeof(map), "%u %u 1\n", inside_uid, (unsigned)getuid());
+	if (write_proc(pid, "uid_map", map, err) < 0)
+		return -1;
+	/* An unprivileged writer of gid_map must first give up setgroups(). */
+	if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "%u %u 1\n", inside_gid, (unsigned)getgid());
+	return write_proc(pid, "gid_map", map, err);
+}
+
+/* Read a setup error, if any; end of file (no bytes) means the command runs.
+ * Returns 0, or the tag of the failed side ('N' namespaces, 'C' command). */
+static char read_child_error(int fd, struct herr *err)
+{
+	char msg[sizeof(err->msg)];
+	size_t len = 0;
+	ssize_t n;
+	while (len < sizeof(msg) - 1 && ((n = read(fd, msg + len, sizeof(msg) - 1 - len)) > 0 ||
+					 (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	if (len == 0)
+		return 0;
+	msg[len] = '\0';
+	herr_set(err, "%s", msg + 1);
+	return msg[0];
+}
+
+/*
+ * Wait for pid, forwarding signals and enforcing the timeout. On timeout
+ * pid is killed (with init, the kernel kills the whole pid namespace).
+ */
+static int wait_child(pid_t pid, double timeout, bool *timed_out)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	double deadline = timeout > 0 ? now_monotonic() + timeout : 0;
+	*timed_out = false;
+	for (;;) {
+		int status;
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return status;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		int sig;
+		if (deadline > 0) {
+			double left = deadline - now_monotonic();
+			if (left <= 0) {
+				*timed_out = true;
+				kill(pid, SIGKILL);
+				while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+					;
+				return status;
+			}
+			struct timespec ts = { (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
+			sig = sigtimedwait(&set, NULL, &ts);
+		} else {
+			sig = sigwaitinfo(&set, NULL);
+		}
+		if (sig > 0 && sig != SIGCHLD)
+			kill(pid, sig);
+	}
+}
+
+static int finish(int status, bool timed_out, const struct sandbox_opts *o, struct herr *err)
+{
+	if (status == -1)
+		return herr_set(err, "lost the sandbox: waitpid: %s", strerror(errno));
+	if (timed_out) {
+		herr_set(err, "timed out after %g s; the sandbox was killed", o->timeout);
+		return 124;
+	}
+	return exit_code(status);
+}
+
+/* -2: clone refused; -3: namespace setup failed (err says where); -1: other. */
+static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
+			  const char *cgroup, bool trial, struct herr *err)
+{
+	int syncp[2], errp[2];
+	if (pipe2(syncp, O_CLOEXEC) < 0)
+		return herr_set(err, "pipe: %s", strerror(errno));
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(syncp[0]);
+		close(syncp[1]);
+		return herr_set(err, "pipe: %s", strerror(errno));
+	}
+	pid_t pid = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(syncp[1]);
+		close(errp[0]);
+		run_init(o, p, syncp[0], errp[1], mask, trial);
+	}
+	int saved = errno;
+	close(syncp[0]);
+	close(errp[1]);
+	if (pid < 0) {
+		close(syncp[1]);
+		close(errp[0]);
+		errno = saved;
+		return -2; /* the caller decides: refuse or fall back */
+	}
+	/* Into the pids cgroup before anything runs: every descendant inherits it. */
+	if ((cgroup && sandbox_cgroup_add(cgroup, pid, err) < 0) || map_ids(pid, o, err) < 0 ||
+	    write(syncp[1], "x", 1) != 1) {
+		close(syncp[1]);
+		close(errp[0]);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	close(syncp[1]);
+	char failed = read_child_error(errp[0], err);
+	close(errp[0]);
+	bool timed_out;
+	int status = wait_child(pid, trial ? 0 : o->timeout, &timed_out);
+	if (failed)
+		return failed == 'N' ? -3 : -1;
+	if (trial)
+		return status == 0 ? 0 : herr_set(err, "namespace setup trial ended with status %d", status);
+	return finish(status, timed_out, o, err);
+}
+
+/* Kill whatever the command left behind: orphans come back to us, a
+ * subreaper; killing one reparents its children to us, so loop. */
+static void kill_leftovers(void)
+{
+	for (int round = 0; round < 1000; round++) {
+		bool found = false;
+		DIR *d = opendir("/proc");
+		struct dirent *de;
+		while (d && (de = readdir(d))) {
+			int pid = atoi(de->d_name);
+			if (pid <= 0)
+				continue;
+			char path[64];
+			struct buf b = { 0 };
+			struct herr e;
+			snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+			if (read_file(path, &b, &e) == 0) {
+				const char *rp = strrchr(b.p, ')');
+				int ppid = 0;
+				if (rp && sscanf(rp + 1, " %*c %d", &ppid) == 1 && ppid == getpid()) {
+					kill(pid, SIGKILL);
+					found = true;
+				}
+			}
+			buf_free(&b);
+		}
+		if (d)
+			closedir(d);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			found = true;
+		if (!found)
+			break;
+		usleep(1000);
+	}
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Best effort without namespaces: Landlock, seccomp, limits; a private TMPDIR. */
+static int run_plain(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
+		     const char *cgroup, struct herr *err)
+{
+	char tmp[] = "/tmp/harden-sandbox.XXXXXX";
+	if (!mkdtemp(tmp))
+		return herr_set(err, "cannot create a private temporary directory: %s", strerror(errno));
+	int errp[2];
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		rmdir(tmp);
+		return herr_set(err, "pipe: %s", strerror(errno));
+	}
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	const char *scratch[] = { tmp, NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(errp[0]);
+		if (o->die_with_parent)
+			prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		struct herr e;
+		if (cgroup && sandbox_cgroup_add(cgroup, getpid(), &e) < 0)
+			child_fail(errp[1], &e);
+		exec_command(o, p, scratch, tmp, tmp, mask, errp[1]);
+	}
+	close(errp[1]);
+	int rc;
+	if (pid < 0) {
+		rc = herr_set(err, "fork: %s", strerror(errno));
+	} else {
+		bool failed = read_child_error(errp[0], err) != 0;
+		bool timed_out;
+		int status = wait_child(pid, o->timeout, &timed_out);
+		rc = failed ? -1 : finish(status, timed_out, o, err);
+	}
+	close(errp[0]);
+	kill_leftovers();
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	return rc;
+}
+
+int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
+		struct sandbox_plan *p, struct herr *err)
+{
+	sigset_t mask;
+	block_signals(&mask);
+	char cgroup[512] = "";
+	int rc = 0;
+	if (p->pids_cgroup &&
+	    sandbox_cgroup_create(k->pids_cgroup, o->rlim[SANDBOX_RLIM_NPROC], cgroup, sizeof(cgroup), err) < 0)
+		rc = -1;
+	if (rc == 0 && p->namespaces) {
+		rc = run_namespaced(o, p, &mask, cgroup[0] ? cgroup : NULL, false, err);
+		if (rc == -3 && o->best_effort) {
+			/* The kernel let us create namespaces but not set them up
+			 * (e.g. a container masking /proc): run without, saying why. */
+			snprintf(p->namespaces_why, sizeof(p->namespaces_why), "%s", err->msg);
+			rc = 0;
+			p->namespaces = false;
+			p->missing |= SANDBOX_LAYER_USERNS;
+		} else if (rc == -3) {
+			rc = -1;
+		} else if (rc == -2) {
+			int e = errno;
+			if (!o->best_effort)
+				rc = herr_set(err, "user namespaces: clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWNET|...) refused: %s "
+					      "(see sysctl user.max_user_namespaces); refusing to run less confined (--best-effort runs without)",
+					      strerror(e));
+			else {
+				snprintf(p->namespaces_why, sizeof(p->namespaces_why), "clone: %s", strerror(e));
+				rc = 0;
+				p->namespaces = false;
+				p->missing |= SANDBOX_LAYER_USERNS;
+			}
+		}
+	}
+	if (rc == 0 && !p->namespaces)
+		rc = run_plain(o, p, &mask, cgroup[0] ? cgroup : NULL, err);
+	if (cgroup[0])
+		sandbox_cgroup_remove(cgroup);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	return rc;
+}
+
+int sandbox_try_namespaces(const struct sandbox_opts *o, struct herr *err)
+{
+	struct sandbox_plan p = { .namespaces = true };
+	sigset_t mask;
+	block_signals(&mask);
+	int rc = run_namespaced(o, &p, &mask, NULL, true, err);
+	if (rc == -2)
+		rc = herr_set(err, "clone(CLONE_NEWUSER|...): %s (see user.max_user_namespaces)", strerror(errno));
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	return rc < 0 ? -1 : 0;
+}
