@@ -38,6 +38,10 @@ LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ = $(BUILD)/src/main.o
 LIBA     = $(BUILD)/libharden.a
 PROG     = $(if $(filter 1,$(SAN)),$(BUILD)/harden,harden)
+# the compiler wrapper alone, for compiler-named symlinks: starts fast
+CC_PROG  = $(if $(filter 1,$(SAN)),$(BUILD)/harden-cc,harden-cc)
+# the sandbox alone: starts as fast as bubblewrap
+SB_PROG  = $(if $(filter 1,$(SAN)),$(BUILD)/harden-sandbox,harden-sandbox)
 
 TEST_SRC  = $(wildcard tests/*/test_*.c)
 TEST_BINS = $(TEST_SRC:%.c=$(BUILD)/%)
@@ -45,10 +49,16 @@ FUZZ_SRC  = $(wildcard fuzz/fuzz_*.c)
 
 .PHONY: all check check-san demo bench fuzz install uninstall clean deps tests
 
-all: $(PROG)
+all: $(PROG) $(CC_PROG) $(SB_PROG)
 
 $(PROG): $(MAIN_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+
+$(CC_PROG): $(BUILD)/src/harden-cc.o $(LIBA)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS)
+
+$(SB_PROG): $(BUILD)/src/harden-sandbox.o $(LIBA)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) -Wl,--as-needed $(LIBS)
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@
@@ -62,7 +72,7 @@ $(BUILD)/tests/%: tests/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIBA) $(ALL_LDFLAGS) $(LIBS) -lcmocka
 
-tests: $(PROG) $(TEST_BINS)
+tests: $(PROG) $(CC_PROG) $(SB_PROG) $(TEST_BINS)
 
 # The whole suite: unit tests (cmocka, TAP), CLI tests (shell, TAP), and the
 # self-scan: harden must pass its own default policy.
@@ -90,13 +100,15 @@ deps:
 install: $(PROG)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
 	install -m 755 $(PROG) $(DESTDIR)$(BINDIR)/harden
+	install -m 755 $(CC_PROG) $(DESTDIR)$(BINDIR)/harden-cc
+	install -m 755 $(SB_PROG) $(DESTDIR)$(BINDIR)/harden-sandbox
 	for m in docs/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/; done; true
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/harden
+	rm -f $(DESTDIR)$(BINDIR)/harden $(DESTDIR)$(BINDIR)/harden-cc $(DESTDIR)$(BINDIR)/harden-sandbox
 	for m in docs/*.1; do rm -f $(DESTDIR)$(MANDIR)/$$(basename $$m); done
 
 clean:
-	rm -rf build build-san build-fuzz harden
+	rm -rf build build-san build-fuzz harden harden-cc harden-sandbox
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -84,7 +84,12 @@ build() { # build NAME PATH CFLAGS LDFLAGS: prints seconds for configure + make
 for i in 1 2 3 4 5; do
 	build bare "$PATH" "$cflags" "$ldflags" >>"$work/t.bare"
 	build wrap "$work/bin:$PATH" "-O2" "" >>"$work/t.wrap"
+	[ "$mini" != /bin/true ] && build lite "$work/mini:$PATH" "-O2" "" >>"$work/t.lite"
 done
 tb=$(sort -n "$work/t.bare" | sed -n 3p); tw=$(sort -n "$work/t.wrap" | sed -n 3p)
 echo "zlib configure+build (-j2): bare gcc with the same flags ${tb}s, through harden cc ${tw}s (median of 5)"
 awk -v b="$tb" -v w="$tw" 'BEGIN { printf "zlib ratio wrapper/bare: %.3f (target <= 1.01)\n", w / b }'
+if [ -s "$work/t.lite" ]; then
+	tl=$(sort -n "$work/t.lite" | sed -n 3p)
+	awk -v b="$tb" -v l="$tl" 'BEGIN { printf "zlib through the wrapper-only binary: %.3fs, ratio to bare %.3f\n", l, l / b }'
+fi

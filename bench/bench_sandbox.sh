@@ -8,6 +8,7 @@
 # Installs Debian's bubblewrap when missing and we are root.
 top=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 H=${HARDEN:-$top/harden}
+HS=${HARDEN_SANDBOX:-$(dirname "$H")/harden-sandbox}   # the sandbox alone (libc + libseccomp)
 N=${BENCH_SANDBOX_RUNS:-200}
 work=$(mktemp -d "${TMPDIR:-/tmp}/harden-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -42,24 +43,30 @@ bwrap_true() {
 have_bwrap=$(command -v bwrap >/dev/null 2>&1 && echo yes)
 
 # Interleaved blocks, so that load from elsewhere hits every contender alike.
-s_true=0 s_h=0 s_b=0
+s_true=0 s_h=0 s_b=0 s_v=0 s_hs=0
 rounds=$(( (N + K - 1) / K ))
 r=0
 while [ $r -lt $rounds ]; do
 	block s_true /bin/true
+	block s_v "$H" --version
 	block s_h "$H" sandbox --build "$work" -- /bin/true
+	[ -x "$HS" ] && block s_hs "$HS" --build "$work" -- /bin/true
 	[ -n "$have_bwrap" ] && block s_b bwrap_true
 	r=$((r + 1))
 done
 runs=$((rounds * K))
-t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs)
+t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs) t_v=$(ms "$s_v" $runs) t_hs=$(ms "$s_hs" $runs)
 echo "start-up, mean of $runs runs each, interleaved in blocks of $K ($(id -un)):"
 echo "  true                      ${t_true} ms"
+echo "  harden --version          ${t_v} ms   (harden's own process start: $(ldd "$H" 2>/dev/null | grep -c '=>') shared libraries)"
 echo "  harden sandbox -- true    ${t_h} ms"
+[ -x "$HS" ] && echo "  harden-sandbox -- true    ${t_hs} ms   ($(ldd "$HS" 2>/dev/null | grep -c '=>') shared libraries)"
 if [ -n "$have_bwrap" ]; then
 	echo "  bwrap --unshare-all true  ${t_b} ms"
 	echo "$t_h $t_b $t_true" | awk '{ if ($1 != "fail" && $2 != "fail" && $2 > 0)
 		printf "  ratio harden/bwrap: %.2f (target < 1); harden overhead over true: %.2f ms\n", $1 / $2, $1 - $3 }'
+	[ -x "$HS" ] && echo "$t_hs $t_b" | awk '{ if ($1 != "fail" && $2 != "fail" && $2 > 0)
+		printf "  ratio harden-sandbox/bwrap: %.2f (target < 1)\n", $1 / $2 }'
 else
 	echo "  bwrap: not installed (apt-get install bubblewrap), no comparison"
 fi

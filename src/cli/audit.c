@@ -498,29 +498,50 @@ static int gather_packages(const struct audit_opts *o, const struct vuln_config 
 	return rc < 0 || set->problems.n ? -1 : 0;
 }
 
-/* pkg_admin's line, written piecewise with known lengths: a big audit
- * prints hundreds of thousands. */
+/* pkg_admin's line, assembled with known lengths and written at once: a
+ * big audit prints hundreds of thousands of them. */
 static void print_finding_line(const struct vuln_list *list, const char *pkg, size_t pkglen,
 			       const struct vuln_finding *f)
 {
 	static const char eol[] = " has reached end-of-life (eol), see " VULN_EOL_BASE "/eol-packages\n";
 	const struct vuln_entry *e = &list->v[f->entry];
-	fwrite_unlocked("Package ", 1, 8, stdout);
-	fwrite_unlocked(pkg, 1, pkglen, stdout);
+	const char *piece[6] = { "Package ", pkg, " has a ", e->class, " vulnerability, see ", e->url };
+	size_t len[6] = { 8, pkglen, 7, e->class_len, 20, e->url_len };
+	size_t npieces = 6;
 	if (f->eol) {
-		fwrite_unlocked(eol, 1, sizeof(eol) - 1, stdout);
+		piece[2] = eol;
+		len[2] = sizeof(eol) - 1;
+		npieces = 3;
+	}
+	char line[1024];
+	size_t total = 0;
+	for (size_t i = 0; i < npieces; i++)
+		total += len[i];
+	if (total + 1 > sizeof(line)) { /* an unusually long URL: piece by piece */
+		for (size_t i = 0; i < npieces; i++)
+			fwrite_unlocked(piece[i], 1, len[i], stdout);
+		if (!f->eol)
+			putc_unlocked('\n', stdout);
 		return;
 	}
-	fwrite_unlocked(" has a ", 1, 7, stdout);
-	fwrite_unlocked(e->class, 1, e->class_len, stdout);
-	fwrite_unlocked(" vulnerability, see ", 1, 20, stdout);
-	fwrite_unlocked(e->url, 1, e->url_len, stdout);
-	putc_unlocked('\n', stdout);
+	char *p = line;
+	for (size_t i = 0; i < npieces; i++) {
+		memcpy(p, piece[i], len[i]);
+		p += len[i];
+	}
+	if (!f->eol)
+		*p++ = '\n';
+	fwrite_unlocked(line, 1, (size_t)(p - line), stdout);
 }
 
 static void print_findings(const struct audit_opts *o, const struct vuln_list *list,
 			   const struct vuln_pkgset *pkgs, const struct vuln_findings *fs)
 {
+	/* a big audit writes megabytes: fewer, larger writes (a terminal
+	 * keeps its line buffering) */
+	static char outbuf[1 << 16];
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (o->format == FORMAT_SARIF) {
 		json_t *doc = vuln_findings_sarif(list, pkgs, fs, HARDEN_VERSION);
 		json_dumpf(doc, stdout, JSON_INDENT(2));

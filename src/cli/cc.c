@@ -207,17 +207,38 @@ static int print_flags(const char *name, bool cxx, bool link)
 	return EXIT_CLEAN;
 }
 
+/*
+ * The file the symlinks point at: a wrapper-only build "harden-cc" installed
+ * next to harden if there is one (the same code without the ELF, archive and
+ * crypto libraries the full binary loads at every start, which dominate the
+ * per-call cost), else harden itself.
+ */
+static int link_target(char *out, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", out, len - 1);
+	if (n < 0) {
+		cli_error("/proc/self/exe: cannot read: %s", strerror(errno));
+		return -1;
+	}
+	out[n] = '\0';
+	char *slash = strrchr(out, '/');
+	if (slash && (size_t)(slash - out) + sizeof("/harden-cc") <= len) {
+		char *lite = xasprintf("%.*s/harden-cc", (int)(slash - out), out);
+		struct stat st;
+		if (stat(lite, &st) == 0 && S_ISREG(st.st_mode) && access(lite, X_OK) == 0)
+			snprintf(out, len, "%s", lite);
+		free(lite);
+	}
+	return 0;
+}
+
 /* Symlinks named like every compiler found in PATH (and always cc, c++). */
 static int setup(const char *dir)
 {
 	static const char *const names[] = { "cc", "c++", "gcc", "g++", "clang", "clang++" };
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0) {
-		cli_error("/proc/self/exe: cannot read: %s", strerror(errno));
+	if (link_target(self, sizeof(self)) < 0)
 		return EXIT_TROUBLE;
-	}
-	self[n] = '\0';
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		cli_error("%s: cannot create directory: %s", dir, strerror(errno));
 		return EXIT_TROUBLE;

@@ -225,8 +225,9 @@ int cmd_cc_verify(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			printf("usage: harden cc-verify [--format text|json] LOG...\n"
-			       "For every output linked in a HARDEN_LOG, report each feature harden cc\n"
-			       "applied that the binary does not show, with the reason.\n"
+			       "For every output linked in a HARDEN_LOG, report each feature the profile\n"
+			       "wanted for it (applied by harden cc, or dropped with a reason) that the\n"
+			       "binary does not show, with the reason from the log.\n"
 			       "Exit: 0 all landed, 1 something missing, 2 unreadable log or binary.\n");
 			return EXIT_CLEAN;
 		case 'f':

@@ -20,6 +20,7 @@ struct scan_cli {
 	struct scan_opts scan;
 	const char *format, *output, *from, *color;
 	struct strvec require, ignore;
+	struct strvec expect;   /* --expect LOG: verify a harden cc log instead */
 	bool follow, quiet;
 	const char *db;         /* --db FILE, or the default path with --record */
 };
@@ -54,6 +55,8 @@ static const char usage_text[] =
 	"      --record          record the run in $XDG_DATA_HOME/harden/harden.db\n"
 	"      --member-limit N  refuse archive members bigger than N (default 1G; k, M, G)\n"
 	"      --nested N        descend N levels of archives inside archives (default 1)\n"
+	"      --expect LOG      check the binaries a HARDEN_LOG (harden cc) linked: each\n"
+	"                        feature the wrapper applied that did not land (= harden cc-verify)\n"
 	"  -q, --quiet           text: list only files with findings\n"
 	"  -h, --help            this help\n"
 	"\n"
@@ -143,7 +146,7 @@ static void emit(size_t i, struct scan_batch *b, void *ctx)
 static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *err)
 {
 	enum { OPT_REQUIRE = 256, OPT_IGNORE, OPT_FROM, OPT_FOLLOW, OPT_NO_DWARF, OPT_DEBUG_ROOT, OPT_COLOR,
-	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED };
+	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED, OPT_EXPECT };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' }, { "require", required_argument, NULL, OPT_REQUIRE },
@@ -154,7 +157,8 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 		{ "help", no_argument, NULL, 'h' },
 		{ "db", required_argument, NULL, OPT_DB }, { "record", no_argument, NULL, OPT_RECORD },
 		{ "member-limit", required_argument, NULL, OPT_MEMBER_LIMIT },
-		{ "nested", required_argument, NULL, OPT_NESTED }, { NULL, 0, NULL, 0 },
+		{ "nested", required_argument, NULL, OPT_NESTED },
+		{ "expect", required_argument, NULL, OPT_EXPECT }, { NULL, 0, NULL, 0 },
 	};
 	const char *profile = NULL;
 	int opt;
@@ -178,6 +182,7 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 		case OPT_COLOR: c->color = optarg; break;
 		case 'q': c->quiet = true; break;
 		case OPT_DB: c->db = optarg; break;
+		case OPT_EXPECT: strvec_push(&c->expect, optarg); break;
 		case OPT_RECORD: c->db = ""; break;
 		case OPT_MEMBER_LIMIT:
 			if (parse_size(optarg, &c->scan.member_limit, err))
@@ -200,7 +205,7 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 	for (size_t i = 0; i < c->ignore.n; i++)
 		if (policy_require(&c->scan.policy, c->ignore.v[i], false, err))
 			return -1;
-	if (optind >= argc && !c->from)
+	if (optind >= argc && !c->from && !c->expect.n)
 		return herr_set(err, "scan: no PATH given (see 'harden scan --help')");
 	if (strcmp(c->color, "auto") && strcmp(c->color, "always") && strcmp(c->color, "never"))
 		return herr_set(err, "--color wants auto, always or never, not '%s'", c->color);
@@ -281,6 +286,20 @@ done:
 	return status;
 }
 
+/* `harden scan --expect LOG` is `harden cc-verify LOG`: one implementation. */
+static int verify_expectations(const struct scan_cli *c)
+{
+	struct strvec args = { 0 };
+	strvec_push(&args, "cc-verify");
+	strvec_push(&args, "--format");
+	strvec_push(&args, strcmp(c->format, "json") ? "text" : "json");
+	for (size_t i = 0; i < c->expect.n; i++)
+		strvec_push(&args, c->expect.v[i]);
+	int status = cmd_cc_verify((int)args.n, args.v);
+	strvec_clear(&args);
+	return status;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	struct scan_cli c = { .format = "text", .color = "auto" };
@@ -294,10 +313,13 @@ int cmd_scan(int argc, char **argv)
 	    parse_args(argc, argv, &c, &err)) {
 		cli_error("%s", err.msg);
 		status = EXIT_TROUBLE;
+	} else if (c.expect.n) {
+		status = verify_expectations(&c);
 	} else {
 		status = run(&c, argc, argv);
 	}
 	strvec_clear(&c.require);
 	strvec_clear(&c.ignore);
+	strvec_clear(&c.expect);
 	return status;
 }

@@ -61,7 +61,7 @@ static void explain_filters(const struct sandbox_opts *o, const struct sandbox_p
 {
 	if (p->seccomp) {
 		buf_addf(out, "seccomp: applied (%s): %s sockets; setuid/setgid chmod; ptrace; kexec; modules; mount; "
-			      "namespaces; keyctl; bpf; perf_event_open; userfaultfd; TIOCSTI\n",
+			      "namespaces; keyctl; bpf; perf_event_open; userfaultfd; io_uring; TIOCSTI\n",
 			 o->seccomp_log ? "LOG ONLY, nothing denied" : "denied with EPERM",
 			 o->network == SANDBOX_NET_LOOPBACK ? "AF_PACKET" : "AF_INET, AF_INET6, AF_NETLINK, AF_PACKET");
 		if (o->allow_syscalls.n) {
@@ -102,9 +102,13 @@ void sandbox_explain(const struct sandbox_opts *o, const struct sandbox_kernel *
 	limit(out, "nproc", o->rlim[SANDBOX_RLIM_NPROC], "");
 	limit(out, "nofile", o->rlim[SANDBOX_RLIM_NOFILE], "");
 	buf_adds(out, " core=0 (hard = soft)\n");
+	if (p->pid_max)
+		buf_addf(out, "  process limit: pid_max %llu in the pid namespace (nproc + %d)%s\n",
+			 (unsigned long long)(o->rlim[SANDBOX_RLIM_NPROC] + SANDBOX_PID_MAX_SLACK), SANDBOX_PID_MAX_SLACK,
+			 k->is_root ? ", which binds root too" : "");
 	if (p->pids_cgroup)
 		buf_addf(out, "  process limit for root: pids cgroup under %s\n", k->pids_cgroup);
-	else if (k->is_root)
+	else if (k->is_root && !p->pid_max)
 		buf_adds(out, "  process limit for root: NONE (RLIMIT_NPROC does not bind root and no writable pids cgroup)\n");
 	if (o->timeout > 0)
 		buf_addf(out, "timeout: %g s (wall clock)\n", o->timeout);

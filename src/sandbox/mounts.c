@@ -19,6 +19,7 @@
  */
 #include "sandbox/sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -184,30 +185,89 @@ static int copy_file(const char *src, const char *dst, const char *path, struct 
 }
 
 #define COPY_MAX (1 << 20)
+#define COPY_TREE_MAX 32
 
-static int copy_entry(const char *path, struct herr *err)
+/* Entries beneath dir, counting at most limit+1 (we only need "small?"). */
+static int count_entries(const char *dir, int limit)
 {
-	char *src = xasprintf("/oldroot%s", path);
-	char *dst = xasprintf("/newroot%s", path);
-	struct stat st;
+	DIR *d = opendir(dir);
+	if (!d)
+		return limit + 1;
+	int n = 0;
+	struct dirent *de;
+	while (n <= limit && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		n++;
+		if (de->d_type == DT_DIR && n <= limit) {
+			char *sub = xasprintf("%s/%s", dir, de->d_name);
+			n += count_entries(sub, limit - n);
+			free(sub);
+		} else if (de->d_type != DT_REG && de->d_type != DT_LNK) {
+			n = limit + 1; /* devices, sockets, unknown d_type: bind instead */
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+static int copy_entry_at(const char *src, const char *dst, const char *path, bool may_copy,
+			 struct herr *err);
+
+/* A small /etc directory (ld.so.conf.d, dpkg...) is copied, like files. */
+static int copy_tree(const char *src, const char *dst, const char *path, struct herr *err)
+{
+	if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+		return fail(err, "cannot create directory", dst);
+	DIR *d = opendir(src);
+	if (!d)
+		return fail(err, "cannot read directory", path);
 	int rc = 0;
-	if (lstat(src, &st) < 0) {
-		rc = errno == ENOENT ? 0 : fail(err, "cannot stat", path);
-	} else if (S_ISLNK(st.st_mode)) {
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		char *s = xasprintf("%s/%s", src, de->d_name);
+		char *t = xasprintf("%s/%s", dst, de->d_name);
+		char *p = xasprintf("%s/%s", path, de->d_name);
+		rc = copy_entry_at(s, t, p, true, err);
+		free(s);
+		free(t);
+		free(p);
+	}
+	closedir(d);
+	return rc;
+}
+
+static int copy_entry_at(const char *src, const char *dst, const char *path, bool may_copy,
+			 struct herr *err)
+{
+	struct stat st;
+	if (lstat(src, &st) < 0)
+		return errno == ENOENT ? 0 : fail(err, "cannot stat", path);
+	if (S_ISLNK(st.st_mode)) {
 		char target[4096];
 		ssize_t n = readlink(src, target, sizeof(target) - 1);
 		if (n < 0)
-			rc = fail(err, "cannot read link", path);
-		else {
-			target[n] = '\0';
-			if (symlink(target, dst) < 0 && errno != EEXIST)
-				rc = fail(err, "cannot create symlink", path);
-		}
-	} else if (S_ISREG(st.st_mode) && st.st_size <= COPY_MAX) {
-		rc = copy_file(src, dst, path, err);
-	} else {
-		rc = bind_host(path, false, err);
+			return fail(err, "cannot read link", path);
+		target[n] = '\0';
+		if (symlink(target, dst) < 0 && errno != EEXIST)
+			return fail(err, "cannot create symlink", path);
+		return 0;
 	}
+	if (may_copy && S_ISREG(st.st_mode) && st.st_size <= COPY_MAX)
+		return copy_file(src, dst, path, err);
+	if (may_copy && S_ISDIR(st.st_mode) && count_entries(src, COPY_TREE_MAX) <= COPY_TREE_MAX)
+		return copy_tree(src, dst, path, err);
+	return bind_host(path, false, err);
+}
+
+/* may_copy: small /etc entries are copied; system trees are always bound. */
+static int copy_entry(const char *path, bool may_copy, struct herr *err)
+{
+	char *src = xasprintf("/oldroot%s", path);
+	char *dst = xasprintf("/newroot%s", path);
+	int rc = copy_entry_at(src, dst, path, may_copy, err);
 	free(src);
 	free(dst);
 	return rc;
@@ -246,14 +306,14 @@ static int setup_system(const struct sandbox_opts *o, struct herr *err)
 	char path[256];
 	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++) {
 		snprintf(path, sizeof(path), "/%s", system_dirs[i]);
-		if (copy_entry(path, err) < 0)
+		if (copy_entry(path, false, err) < 0)
 			return -1;
 	}
 	if (make_dirs("/newroot/etc", err) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(etc_entries); i++) {
 		snprintf(path, sizeof(path), "/etc/%s", etc_entries[i]);
-		if (copy_entry(path, err) < 0)
+		if (copy_entry(path, true, err) < 0)
 			return -1;
 	}
 	if (write_identity(o, err) < 0)

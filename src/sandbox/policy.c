@@ -276,26 +276,16 @@ static int apply_setting(struct line_ctx *c, const char *key, const char *v)
 	return line_error(c, "unknown key '%s'", key);
 }
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 static int parse_line(struct line_ctx *c, char *line)
 {
-	char *s = trim(line);
+	char *s = str_trim(line);
 	if (!*s || *s == '#')
 		return 0;
 	char *eq = strchr(s, '=');
 	if (!eq)
 		return line_error(c, "expected 'key = value', got '%.80s'", s);
 	*eq = '\0';
-	char *key = trim(s), *raw = trim(eq + 1);
+	char *key = str_trim(s), *raw = str_trim(eq + 1);
 	if (!*key)
 		return line_error(c, "missing key before '='");
 	if (!*raw)

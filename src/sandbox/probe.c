@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
@@ -85,14 +86,27 @@ static void probe_pids_cgroup(struct sandbox_kernel *k)
 	buf_free(&b);
 }
 
+/* Linux 6.14 made pid_max a property of each pid namespace, settable by
+ * the namespace's owner: a process limit that binds root too, for the cost
+ * of one write (a cgroup migration costs milliseconds). */
+static bool probe_pidns_pid_max(void)
+{
+	struct utsname u;
+	unsigned major = 0, minor = 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major > 6 || (major == 6 && minor >= 14);
+}
+
 void sandbox_probe(struct sandbox_kernel *k, const struct sandbox_opts *trial)
 {
 	memset(k, 0, sizeof(*k));
 	k->is_root = geteuid() == 0;
+	k->pidns_pid_max = probe_pidns_pid_max();
 	k->seccomp = probe_seccomp();
 	k->landlock_abi = sandbox_landlock_probe_abi();
 	if (k->is_root)
-		probe_pids_cgroup(k);
+		probe_pids_cgroup(k); /* needed without a pid namespace, or before 6.14 */
 	k->userns = true; /* without a trial, clone() in sandbox_run will tell */
 	if (trial) {
 		struct herr err;
@@ -113,7 +127,7 @@ void sandbox_missing_names(unsigned missing, struct buf *b)
 		{ SANDBOX_LAYER_SECCOMP, "seccomp filters" },
 		{ SANDBOX_LAYER_LANDLOCK, "Landlock" },
 		{ SANDBOX_LAYER_LANDLOCK_NET, "Landlock TCP rules (ABI >= 4)" },
-		{ SANDBOX_LAYER_PIDS_LIMIT, "a process limit for root (pids cgroup)" },
+		{ SANDBOX_LAYER_PIDS_LIMIT, "a process limit for root (per-namespace pid_max or a pids cgroup)" },
 	};
 	bool first = true;
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
@@ -137,7 +151,10 @@ int sandbox_plan(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 	p->landlock = p->landlock_abi > 0;
 	/* With network = loopback the net namespace is the boundary, not Landlock. */
 	p->landlock_net = p->landlock_abi >= 4 && o->network == SANDBOX_NET_NONE;
-	p->pids_cgroup = k->is_root && k->pids_cgroup[0] && !(sim & SANDBOX_LAYER_PIDS_LIMIT);
+	bool limited = o->rlim[SANDBOX_RLIM_NPROC] != RLIM_INFINITY;
+	p->pid_max = limited && p->namespaces && k->pidns_pid_max && !(sim & SANDBOX_LAYER_PIDS_LIMIT);
+	p->pids_cgroup = limited && k->is_root && !p->pid_max && k->pids_cgroup[0] &&
+			 !(sim & SANDBOX_LAYER_PIDS_LIMIT);
 	p->nproc_rlimit = !k->is_root;
 
 	if (!p->namespaces)
@@ -149,7 +166,7 @@ int sandbox_plan(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 	/* Without a network namespace, Landlock is what stops TCP. */
 	if (p->landlock_abi < 4 && o->network == SANDBOX_NET_NONE && !p->namespaces)
 		p->missing |= SANDBOX_LAYER_LANDLOCK_NET;
-	if (k->is_root && !p->pids_cgroup && o->rlim[SANDBOX_RLIM_NPROC] != RLIM_INFINITY)
+	if (k->is_root && limited && !p->pid_max && !p->pids_cgroup)
 		p->missing |= SANDBOX_LAYER_PIDS_LIMIT;
 
 	if (!p->namespaces && o->network == SANDBOX_NET_LOOPBACK && !o->best_effort)

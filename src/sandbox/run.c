@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,14 +45,33 @@ extern char **environ;
 /* The signals harden and init pass on to the command. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
+/*
+ * SIGPIPE is blocked too: harden writes to pipes whose reader (init) may
+ * have died; EPIPE is handled, and the children get the caller's mask back
+ * before exec, so the command sees SIGPIPE as usual.
+ */
 static void block_signals(sigset_t *old)
 {
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGPIPE);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Drop a SIGPIPE we provoked, then give the caller its mask back. */
+static void restore_signals(const sigset_t *old)
+{
+	sigset_t pipe_only;
+	sigemptyset(&pipe_only);
+	sigaddset(&pipe_only, SIGPIPE);
+	struct timespec zero = { 0, 0 };
+	if (!sigismember(old, SIGPIPE))
+		while (sigtimedwait(&pipe_only, NULL, &zero) == SIGPIPE)
+			;
+	sigprocmask(SIG_SETMASK, old, NULL);
 }
 
 static void noop_handler(int sig)
@@ -98,7 +118,7 @@ static int exit_code(int status)
 static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 						   const struct sandbox_plan *p,
 						   const char *const *scratch, const char *home,
-						   const char *tmp, const sigset_t *mask, int errfd)
+						   const char *tmp, const sigset_t *mask, int errfd, int bpffd)
 {
 	struct herr e;
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
@@ -115,7 +135,7 @@ static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 	struct strvec env = { 0 };
 	sandbox_build_env(o, home, tmp, &env);
 	environ = env.v;
-	if (p->seccomp && sandbox_seccomp_load(o, &e) < 0)
+	if (p->seccomp && sandbox_seccomp_install(bpffd, &e) < 0)
 		child_fail(errfd, &e);
 	/* Limits last: nothing of ours allocates after this (an address-space
 	 * limit below what a sanitizer runtime has mapped would break us). */
@@ -151,8 +171,34 @@ static void __attribute__((noreturn)) reap_until(pid_t command)
 	}
 }
 
+/* The process limit of the pid namespace (see SANDBOX_PID_MAX_SLACK); the
+ * write goes to our own pid namespace's value, whichever /proc it is via. */
+static int set_pid_max(const struct sandbox_opts *o, struct herr *err)
+{
+	unsigned long long max = (unsigned long long)o->rlim[SANDBOX_RLIM_NPROC] + SANDBOX_PID_MAX_SLACK;
+	if (max > SANDBOX_PID_MAX_LIMIT)
+		max = SANDBOX_PID_MAX_LIMIT;
+	char text[32];
+	snprintf(text, sizeof(text), "%llu", max);
+	int fd = open("/proc/sys/kernel/pid_max", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return herr_set(err, "pid namespace: cannot open /proc/sys/kernel/pid_max: %s", strerror(errno));
+	ssize_t n = write(fd, text, strlen(text));
+	int saved = errno;
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return herr_set(err, "pid namespace: cannot set pid_max to %s: %s", text, strerror(saved));
+	return 0;
+}
+
+/*
+ * pid 1. Two bytes from harden: the first once the uid/gid maps are written
+ * (before that we are nobody), the second once we are in the pids cgroup
+ * and the seccomp filter is compiled (harden does both while we mount), so
+ * that the command is forked only inside the cgroup.
+ */
 static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
-					       int syncfd, int errfd, const sigset_t *mask, bool trial)
+					       int syncfd, int errfd, int bpffd, const sigset_t *mask, bool trial)
 {
 	struct herr e;
 	char byte;
@@ -163,17 +209,21 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 	/* End of file instead of a byte: harden died or gave up before mapping us. */
 	if (read(syncfd, &byte, 1) != 1)
 		_exit(127);
-	close(syncfd);
 	if (geteuid() == 0 && o->root_inside)
 		setgroups(0, NULL);
 	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
 		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
 		init_fail(errfd, &e);
 	}
+	if (p->pid_max && set_pid_max(o, &e) < 0)
+		init_fail(errfd, &e);
 	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
 		init_fail(errfd, &e);
 	if (trial)
 		_exit(0);
+	if (read(syncfd, &byte, 1) != 1)
+		_exit(127);
+	close(syncfd);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], noop_handler); /* pid 1 ignores signals it has no handler for */
@@ -184,8 +234,9 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 	}
 	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
 	if (cmd == 0)
-		exec_command(o, p, scratch, SANDBOX_HOME, NULL, mask, errfd);
+		exec_command(o, p, scratch, SANDBOX_HOME, NULL, mask, errfd, bpffd);
 	close(errfd);
+	close(bpffd);
 	reap_until(cmd);
 }
 
@@ -289,45 +340,87 @@ static int finish(int status, bool timed_out, const struct sandbox_opts *o, stru
 	return exit_code(status);
 }
 
+static void close_pair(int fds[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = fds[1] = -1;
+}
+
+/*
+ * harden's side of the start: map the ids, let init mount, and meanwhile
+ * put it in the pids cgroup and compile the seccomp filter; then let init
+ * fork the command. A write to a pipe whose reader already died (init
+ * failed its setup) is EPIPE, not SIGPIPE: the caller ignores SIGPIPE.
+ */
+static int start_init(pid_t pid, const struct sandbox_opts *o, const struct sandbox_plan *p,
+		      const char *cgroup, bool trial, int syncfd, int bpffd, struct herr *err)
+{
+	if (map_ids(pid, o, err) < 0)
+		return -1;
+	if (write(syncfd, "m", 1) != 1)
+		return 0; /* init is gone; its error message tells why */
+	if (trial)
+		return 0;
+	/* Into the pids cgroup before the command exists: it inherits it. */
+	if (cgroup && sandbox_cgroup_add(cgroup, pid, err) < 0)
+		return -1;
+	if (p->seccomp && sandbox_seccomp_compile(o, bpffd, err) < 0)
+		return -1;
+	if (write(syncfd, "g", 1) != 1)
+		return 0;
+	return 0;
+}
+
 /* -2: clone refused; -3: namespace setup failed (err says where); -1: other. */
 static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
 			  const char *cgroup, bool trial, struct herr *err)
 {
-	int syncp[2], errp[2];
-	if (pipe2(syncp, O_CLOEXEC) < 0)
-		return herr_set(err, "pipe: %s", strerror(errno));
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		close(syncp[0]);
-		close(syncp[1]);
-		return herr_set(err, "pipe: %s", strerror(errno));
+	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 };
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(bpfp, O_CLOEXEC) < 0) {
+		int e = errno;
+		close_pair(syncp);
+		close_pair(errp);
+		close_pair(bpfp);
+		return herr_set(err, "pipe: %s", strerror(e));
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(syncp[1]);
 		close(errp[0]);
-		run_init(o, p, syncp[0], errp[1], mask, trial);
+		close(bpfp[1]);
+		run_init(o, p, syncp[0], errp[1], bpfp[0], mask, trial);
 	}
 	int saved = errno;
 	close(syncp[0]);
 	close(errp[1]);
+	close(bpfp[0]);
+	syncp[0] = errp[1] = bpfp[0] = -1;
 	if (pid < 0) {
-		close(syncp[1]);
-		close(errp[0]);
+		close_pair(syncp);
+		close_pair(errp);
+		close_pair(bpfp);
 		errno = saved;
 		return -2; /* the caller decides: refuse or fall back */
 	}
-	/* Into the pids cgroup before anything runs: every descendant inherits it. */
-	if ((cgroup && sandbox_cgroup_add(cgroup, pid, err) < 0) || map_ids(pid, o, err) < 0 ||
-	    write(syncp[1], "x", 1) != 1) {
-		close(syncp[1]);
-		close(errp[0]);
+	struct herr ours;
+	int rc = start_init(pid, o, p, cgroup, trial, syncp[1], bpfp[1], &ours);
+	close_pair(bpfp);
+	close_pair(syncp); /* init, waiting for its go, now reads end of file and exits */
+	char failed = read_child_error(errp[0], err);
+	if (rc < 0) {
+		/* If init failed first, its reason is the real one (ours would be
+		 * a broken pipe); otherwise report ours. */
+		close_pair(errp);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		if (failed == 'N')
+			return -3;
+		herr_set(err, "%s", ours.msg);
 		return -1;
 	}
-	close(syncp[1]);
-	char failed = read_child_error(errp[0], err);
-	close(errp[0]);
+	close_pair(errp);
 	bool timed_out;
 	int status = wait_child(pid, trial ? 0 : o->timeout, &timed_out);
 	if (failed)
@@ -382,18 +475,55 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 	return 0;
 }
 
+/*
+ * A harden killed by SIGKILL leaves its private TMPDIR behind; the next run
+ * removes ours whose harden is gone (the pid is in the name). Only our own:
+ * /tmp is shared, and we never delete what another user made.
+ */
+static void remove_stale_tmp(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (!starts_with(de->d_name, "harden-sandbox."))
+			continue;
+		int pid = atoi(de->d_name + strlen("harden-sandbox."));
+		char path[300];
+		struct stat st;
+		snprintf(path, sizeof(path), "/tmp/%s", de->d_name);
+		if (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH && lstat(path, &st) == 0 &&
+		    S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+			nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* Best effort without namespaces: Landlock, seccomp, limits; a private TMPDIR. */
 static int run_plain(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
 		     const char *cgroup, struct herr *err)
 {
-	char tmp[] = "/tmp/harden-sandbox.XXXXXX";
+	remove_stale_tmp();
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "/tmp/harden-sandbox.%d.XXXXXX", (int)getpid());
 	if (!mkdtemp(tmp))
 		return herr_set(err, "cannot create a private temporary directory: %s", strerror(errno));
-	int errp[2];
-	if (pipe2(errp, O_CLOEXEC) < 0) {
+	int errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 };
+	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(bpfp, O_CLOEXEC) < 0) {
+		int e = errno;
+		close_pair(errp);
 		rmdir(tmp);
-		return herr_set(err, "pipe: %s", strerror(errno));
+		return herr_set(err, "pipe: %s", strerror(e));
 	}
+	/* The filter is small (a few KiB at most): it fits in the pipe now. */
+	if (p->seccomp && sandbox_seccomp_compile(o, bpfp[1], err) < 0) {
+		close_pair(errp);
+		close_pair(bpfp);
+		rmdir(tmp);
+		return -1;
+	}
+	close(bpfp[1]);
+	bpfp[1] = -1;
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	const char *scratch[] = { tmp, NULL };
 	pid_t pid = fork();
@@ -404,8 +534,9 @@ static int run_plain(const struct sandbox_opts *o, struct sandbox_plan *p, const
 		struct herr e;
 		if (cgroup && sandbox_cgroup_add(cgroup, getpid(), &e) < 0)
 			child_fail(errp[1], &e);
-		exec_command(o, p, scratch, tmp, tmp, mask, errp[1]);
+		exec_command(o, p, scratch, tmp, tmp, mask, errp[1], bpfp[0]);
 	}
+	close_pair(bpfp);
 	close(errp[1]);
 	int rc;
 	if (pid < 0) {
@@ -458,11 +589,25 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 			}
 		}
 	}
-	if (rc == 0 && !p->namespaces)
-		rc = run_plain(o, p, &mask, cgroup[0] ? cgroup : NULL, err);
+	if (rc == 0 && !p->namespaces) {
+		/* Without a pid namespace, root's process limit can only be a cgroup. */
+		if (p->pid_max) {
+			p->pid_max = false;
+			if (k->is_root && k->pids_cgroup[0] && !(o->simulate_missing & SANDBOX_LAYER_PIDS_LIMIT)) {
+				p->pids_cgroup = true;
+				if (sandbox_cgroup_create(k->pids_cgroup, o->rlim[SANDBOX_RLIM_NPROC], cgroup,
+							  sizeof(cgroup), err) < 0)
+					rc = -1;
+			} else if (k->is_root) {
+				p->missing |= SANDBOX_LAYER_PIDS_LIMIT;
+			}
+		}
+		if (rc == 0)
+			rc = run_plain(o, p, &mask, cgroup[0] ? cgroup : NULL, err);
+	}
 	if (cgroup[0])
 		sandbox_cgroup_remove(cgroup);
-	sigprocmask(SIG_SETMASK, &mask, NULL);
+	restore_signals(&mask);
 	return rc;
 }
 
@@ -474,6 +619,6 @@ int sandbox_try_namespaces(const struct sandbox_opts *o, struct herr *err)
 	int rc = run_namespaced(o, &p, &mask, NULL, true, err);
 	if (rc == -2)
 		rc = herr_set(err, "clone(CLONE_NEWUSER|...): %s (see user.max_user_namespaces)", strerror(errno));
-	sigprocmask(SIG_SETMASK, &mask, NULL);
+	restore_signals(&mask);
 	return rc < 0 ? -1 : 0;
 }

@@ -24,6 +24,12 @@
 
 #include <sys/resource.h>
 
+/* pid_max = nproc + this: after the first wrap, pids are allocated from 300
+ * (the kernel's RESERVED_PIDS), so a pid namespace then holds between
+ * nproc and nproc + 300 processes. */
+#define SANDBOX_PID_MAX_SLACK 300
+#define SANDBOX_PID_MAX_LIMIT 4194304
+
 /* The uid and gid the invoking user becomes inside (0 with root_inside). */
 #define SANDBOX_BUILD_UID 1000
 #define SANDBOX_BUILD_GID 1000
@@ -81,11 +87,14 @@ struct sandbox_kernel {
 	int landlock_abi;     /* 0 when Landlock is absent or disabled */
 	bool is_root;         /* euid 0: RLIMIT_NPROC does not bind root */
 	char pids_cgroup[256];/* writable pids cgroup root, "" if none */
+	bool pidns_pid_max;   /* pid_max is per pid namespace (Linux >= 6.14) */
 };
 
 /* What will be applied: the layers the kernel offers that were asked for. */
 struct sandbox_plan {
-	bool namespaces, seccomp, landlock, landlock_net, pids_cgroup, nproc_rlimit;
+	bool namespaces, seccomp, landlock, landlock_net, nproc_rlimit;
+	bool pid_max;         /* process limit through the pid namespace's pid_max */
+	bool pids_cgroup;     /* process limit for root through a pids cgroup */
 	int landlock_abi;
 	unsigned missing;     /* SANDBOX_LAYER_* the kernel does not offer */
 	char namespaces_why[1024]; /* set when sandbox_run fell back without them */
@@ -144,8 +153,10 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 int sandbox_setup_mounts(const struct sandbox_opts *o, struct herr *err);
 /* netns.c: bring the loopback interface up. */
 int sandbox_loopback_up(struct herr *err);
-/* seccomp.c: load the filter into the calling thread. */
-int sandbox_seccomp_load(const struct sandbox_opts *o, struct herr *err);
+/* seccomp.c: compile the filter (BPF written to fd), and install one read
+ * from fd (until end of file) into the calling thread; no_new_privs first. */
+int sandbox_seccomp_compile(const struct sandbox_opts *o, int fd, struct herr *err);
+int sandbox_seccomp_install(int fd, struct herr *err);
 /* landlock.c: restrict writes (and TCP when net) for the calling thread;
  * scratch is a NULL-terminated list of writable temporary directories. */
 int sandbox_landlock_probe_abi(void);

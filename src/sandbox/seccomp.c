@@ -9,7 +9,8 @@
  * or setgid; ptrace and process_vm_*; kexec; module loading; mount and the
  * new mount API, pivot_root, unshare/setns and namespace flags to clone
  * (a nested user namespace would hand back every capability); keyctl;
- * bpf; perf_event_open; userfaultfd; the TIOCSTI terminal injection ioctl.
+ * bpf; perf_event_open; userfaultfd; io_uring (whose IORING_OP_SOCKET would
+ * bypass the socket rule); the TIOCSTI terminal injection ioctl.
  * clone3 gets ENOSYS: its flags live in memory a filter cannot read, and
  * glibc falls back to clone, whose flags we can check.
  *
@@ -29,6 +30,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -126,6 +131,9 @@ static const char *const denied_outright[] = {
 	"keyctl", "add_key", "request_key",
 	"bpf", "perf_event_open", "userfaultfd",
 	"open_by_handle_at", "reboot", "swapon", "swapoff", "acct", "iopl", "ioperm",
+	/* io_uring can open sockets (IORING_OP_SOCKET) without socket(2),
+	 * out of this filter's sight. */
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
 };
 
 static int build_filter(struct filter *f, struct herr *err)
@@ -138,7 +146,12 @@ static int build_filter(struct filter *f, struct herr *err)
 	return deny_arg(f, "ioctl", SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI), err);
 }
 
-int sandbox_seccomp_load(const struct sandbox_opts *o, struct herr *err)
+/*
+ * Compiling (libseccomp) and installing are split so that harden compiles
+ * the filter while the sandbox's first process is busy with its mounts: the
+ * two run in parallel and start-up is shorter by the compile time.
+ */
+int sandbox_seccomp_compile(const struct sandbox_opts *o, int fd, struct herr *err)
 {
 	struct filter f = { .o = o, .deny = o->seccomp_log ? SCMP_ACT_LOG : SCMP_ACT_ERRNO(EPERM) };
 	f.ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -149,10 +162,34 @@ int sandbox_seccomp_load(const struct sandbox_opts *o, struct herr *err)
 	seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	int rc = build_filter(&f, err);
 	if (rc == 0) {
-		int lrc = seccomp_load(f.ctx);
-		if (lrc < 0)
-			rc = herr_set(err, "seccomp: cannot load the filter: %s", strerror(-lrc));
+		int xrc = seccomp_export_bpf(f.ctx, fd);
+		if (xrc < 0)
+			rc = herr_set(err, "seccomp: cannot export the filter: %s", strerror(-xrc));
 	}
 	seccomp_release(f.ctx);
+	return rc;
+}
+
+int sandbox_seccomp_install(int fd, struct herr *err)
+{
+	struct buf prog = { 0 };
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 || (n < 0 && errno == EINTR))
+		if (n > 0)
+			buf_add(&prog, chunk, (size_t)n);
+	int rc = 0;
+	if (n < 0)
+		rc = herr_set(err, "seccomp: cannot read the filter: %s", strerror(errno));
+	else if (prog.len == 0 || prog.len % sizeof(struct sock_filter) ||
+		 prog.len / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		rc = herr_set(err, "seccomp: no valid filter was compiled (%zu bytes)", prog.len);
+	else {
+		struct sock_fprog fprog = { .len = (unsigned short)(prog.len / sizeof(struct sock_filter)),
+					    .filter = (struct sock_filter *)(void *)prog.p };
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
+			rc = herr_set(err, "seccomp: cannot install the filter: %s", strerror(errno));
+	}
+	buf_free(&prog);
 	return rc;
 }

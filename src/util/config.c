@@ -10,16 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		s[--n] = '\0';
-	return s;
-}
-
 int config_load(const char *path, config_fn fn, void *ctx, struct herr *err)
 {
 	FILE *f = fopen(path, "re");
@@ -34,7 +24,7 @@ int config_load(const char *path, config_fn fn, void *ctx, struct herr *err)
 		if (hash)
 			*hash = '\0';
 		line[strcspn(line, "\n")] = '\0';
-		char *s = trim(line);
+		char *s = str_trim(line);
 		if (!*s)
 			continue;
 		char *eq = strchr(s, '=');
@@ -43,7 +33,7 @@ int config_load(const char *path, config_fn fn, void *ctx, struct herr *err)
 			break;
 		}
 		*eq = '\0';
-		char *key = trim(s), *value = trim(eq + 1);
+		char *key = str_trim(s), *value = str_trim(eq + 1);
 		if (!*key) {
 			rc = herr_set(err, "%s:%d: empty key", path, lineno);
 			break;

@@ -4,6 +4,7 @@
  */
 #include "util/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -218,6 +219,16 @@ int read_file(const char *path, struct buf *b, struct herr *err)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	return 0;
+}
+
+char *str_trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
 }
 
 bool starts_with(const char *s, const char *prefix)

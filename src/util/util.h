@@ -63,6 +63,8 @@ void buf_free(struct buf *b);
 int read_file(const char *path, struct buf *b, struct herr *err);
 
 bool starts_with(const char *s, const char *prefix);
+/* Strip leading and trailing white space in place; returns the new start. */
+char *str_trim(char *s);
 bool ends_with(const char *s, const char *suffix);
 
 /* Seconds since the epoch with sub-second precision, monotonic clock. */

@@ -8,21 +8,10 @@
  */
 #include "vuln/vuln.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
 
 static void set_string(char **slot, const char *value)
 {
@@ -58,7 +47,7 @@ int vuln_config_load(struct vuln_config *c, const char *path, bool must_exist, s
 		if (next)
 			*next++ = '\0';
 		no++;
-		char *s = trim(line);
+		char *s = str_trim(line);
 		if (*s == '\0' || *s == '#')
 			continue;
 		char *eq = strchr(s, '=');
@@ -67,7 +56,7 @@ int vuln_config_load(struct vuln_config *c, const char *path, bool must_exist, s
 			return herr_set(err, "%s:%zu: expected VARIABLE=value", path, no);
 		}
 		*eq = '\0';
-		apply(c, trim(s), trim(eq + 1));
+		apply(c, str_trim(s), str_trim(eq + 1));
 	}
 	buf_free(&b);
 	return 0;

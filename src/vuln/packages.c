@@ -19,6 +19,7 @@
  * not hide the vulnerabilities of the others.
  */
 #include "vuln/vuln.h"
+#include "pkg/pkg.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -219,20 +220,6 @@ int vuln_pkgs_from_names(struct vuln_pkgset *set, const char *path, struct herr 
 	return 0;
 }
 
-/* "KEY=value" or "@key value" line of a metadata file, or NULL. */
-static char *metadata_value(const char *text, const char *key)
-{
-	size_t klen = strlen(key);
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (n > klen && !strncmp(p, key, klen))
-			return xstrndup(p + klen, n - klen);
-		p = nl ? nl + 1 : NULL;
-	}
-	return NULL;
-}
-
 static void read_member(struct archive *a, struct buf *b)
 {
 	char chunk[16384];
@@ -243,13 +230,14 @@ static void read_member(struct archive *a, struct buf *b)
 		buf_add(b, "", 0);
 }
 
-/* One binary package: @name from +CONTENTS, PKGPATH from +BUILD_INFO. */
+/* One binary package: @name from +CONTENTS, PKGPATH from +BUILD_INFO,
+ * read by pkg/'s metadata parsers (the ones `harden scan` uses). */
 static void read_archive(struct vuln_pkgset *set, const char *path)
 {
 	struct archive *a = archive_read_new();
 	archive_read_support_filter_all(a);
 	archive_read_support_format_all(a);
-	char *name = NULL, *pkgpath = NULL;
+	struct pkg_ident id = { 0 };
 	struct archive_entry *e;
 	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
 		strvec_pushf(&set->problems, "%s: cannot open package: %s", path, archive_error_string(a));
@@ -257,28 +245,33 @@ static void read_archive(struct vuln_pkgset *set, const char *path)
 		return;
 	}
 	int r;
+	bool contents = false;
 	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
 		const char *member = archive_entry_pathname(e);
 		if (!member || member[0] != '+')
 			break; /* metadata comes first in a package */
 		struct buf b = { 0 };
-		if (!strcmp(member, "+CONTENTS") && !name) {
+		if (!strcmp(member, "+CONTENTS")) {
 			read_member(a, &b);
-			name = metadata_value(b.p, "@name ");
-		} else if (!strcmp(member, "+BUILD_INFO") && !pkgpath) {
+			pkg_parse_contents(b.p, b.len, &id);
+			contents = true;
+		} else if (!strcmp(member, "+BUILD_INFO")) {
 			read_member(a, &b);
-			pkgpath = metadata_value(b.p, "PKGPATH=");
+			pkg_parse_build_info(b.p, b.len, &id);
 		}
 		buf_free(&b);
 	}
-	if (r != ARCHIVE_OK && r != ARCHIVE_EOF && !name)
+	if (r != ARCHIVE_OK && r != ARCHIVE_EOF && !contents)
 		strvec_pushf(&set->problems, "%s: not a readable package: %s", path, archive_error_string(a));
-	else if (!name)
-		strvec_pushf(&set->problems, "%s: no @name in +CONTENTS: not a pkgsrc binary package", path);
-	else
-		add_checked(set, name, pkgpath, path, 0);
-	free(name);
-	free(pkgpath);
+	else if (!id.name || !id.version)
+		strvec_pushf(&set->problems, "%s: no @name NAME-VERSION in +CONTENTS: not a pkgsrc binary package",
+			     path);
+	else {
+		char *name = xasprintf("%s-%s", id.name, id.version);
+		add_checked(set, name, id.origin, path, 0);
+		free(name);
+	}
+	pkg_ident_free(&id);
 	archive_read_free(a);
 }
 

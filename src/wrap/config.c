@@ -23,30 +23,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	size_t n = strlen(s);
-	while (n && isspace((unsigned char)s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
 static int parse_line(char *line, int lineno, const char *file, struct wrap_conf *out,
 		      struct herr *err)
 {
 	char *hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';
-	char *s = trim(line);
+	char *s = str_trim(line);
 	if (!*s)
 		return 0;
 	char *colon = strchr(s, ':');
 	if (!colon)
 		return herr_set(err, "%s:%d: expected 'PACKAGE: feature, ...'", file, lineno);
 	*colon = '\0';
-	char *pattern = trim(s);
+	char *pattern = str_trim(s);
 	if (!*pattern)
 		return herr_set(err, "%s:%d: missing package name or path before ':'", file, lineno);
 	wrap_set set;

@@ -232,6 +232,8 @@ int main(int argc, char **argv)
 		return result((int)syscall(SYS_keyctl, 0, 0, 0, 0, 0));
 	if (!strcmp(a, "userfaultfd"))
 		return result((int)syscall(SYS_userfaultfd, 0));
+	if (!strcmp(a, "io_uring"))
+		return result((int)syscall(SYS_io_uring_setup, 1, NULL));
 	if (!strcmp(a, "perf"))
 		return result((int)syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0));
 	fprintf(stderr, "usage: escape ACTION [ARG]\n");

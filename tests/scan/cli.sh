@@ -84,6 +84,18 @@ else
 	chmod 644 good
 fi
 
+# configuration: $HARDEN_CONF sets the profile and adjustments; flags override it
+printf '# site policy\nprofile = strict\nignore = ibt, shstk\n' > strict.conf
+expect_exit 1 "HARDEN_CONF profile = strict applies (CET required again by --require)" env HARDEN_CONF=strict.conf "$H" scan --require ibt good
+expect_exit 0 "HARDEN_CONF ignore applies" env HARDEN_CONF=strict.conf "$H" scan good
+expect_exit 0 "a flag overrides the configuration" env HARDEN_CONF=strict.conf "$H" scan -p default good
+printf 'profile = bogus\n' > bad.conf
+expect_exit 2 "a bad configuration value is an error" env HARDEN_CONF=bad.conf "$H" scan good
+contains "the error names file and line" "$WORK/err" "bad.conf:1: unknown profile"
+printf 'just words\n' > bad2.conf
+expect_exit 2 "a malformed configuration line is an error" env HARDEN_CONF=bad2.conf "$H" scan good
+contains "the malformed line is named" "$WORK/err" "bad2.conf:1: expected 'key = value'"
+
 # colour only on a terminal, never in files
 expect_exit 1 "--color=always colours" "$H" scan --color always bad
 contains "ANSI colour present with --color=always" "$WORK/out" "$(printf '\033')\\["

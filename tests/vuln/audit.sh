@@ -83,6 +83,23 @@ expect_exit 2 "-P a repository with a broken package: exit 2" A -P "$WORK/repo"
 contains "...the broken one named" "$WORK/err" 'broken\.tgz'
 contains "...the others still audited" "$WORK/out" 'openssl-0\.9\.8q has a'
 
+# The real thing: a pkgsrc binary package holding a real ELF, scanned by
+# `harden scan`, whose JSON report names the package for the audit.
+printf 'int main(void) { return 0; }\n' >"$WORK/t.c"
+mkdir -p "$WORK/elfpkg/bin" "$WORK/elfrepo"
+if cc -o "$WORK/elfpkg/bin/openssl" "$WORK/t.c" 2>/dev/null; then
+	( cd "$WORK/elfpkg" &&
+	  printf '@name openssl-0.9.8q\n@cwd /usr/pkg\nbin/openssl\n' >+CONTENTS &&
+	  printf 'PKGPATH=security/openssl\n' >+BUILD_INFO &&
+	  tar czf "$WORK/elfrepo/openssl-0.9.8q.tgz" +CONTENTS +BUILD_INFO bin )
+	"$HARDEN" scan --format json "$WORK/elfrepo" >"$WORK/realscan.json" 2>/dev/null
+	contains "harden scan names the package in its records" "$WORK/realscan.json" '"package": ?"openssl", ?"version": ?"0\.9\.8q"'
+	expect_exit 1 "--scan-report on harden scan's own report" A --scan-report "$WORK/realscan.json"
+	contains "...finds the vulnerable package" "$WORK/out" '^Package openssl-0\.9\.8q has a denial-of-service'
+else
+	skip "no C compiler to build a package for harden scan"
+fi
+
 # A harden scan JSON report over package archives: its package identities.
 cat >"$WORK/scan.json" <<'J'
 {"path":"All/openssl-0.9.8q.tgz","package":"openssl","version":"0.9.8q","member":"bin/openssl","class":64}

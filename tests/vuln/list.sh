@@ -29,6 +29,7 @@ sed 's/^perl<5\.12\.2nb2/perl<5.12.2nb3/' "$L" >"$WORK/tampered"
 check "the tampered copy differs in one line" [ "$(diff "$L" "$WORK/tampered" | grep -c '^>')" -eq 1 ]
 expect_exit 2 "a tampered entry is refused" "$H" audit --check-list "$WORK/tampered"
 contains "...as a SHA1 checksum mismatch with its line" "$WORK/err" 'line 5222: SHA1 checksum mismatch'
+expect_exit 2 "...even with --lenient" "$H" audit --check-list "$WORK/tampered" --lenient
 sed 's/^\(#CHECKSUM SHA1 .*\)$//' "$WORK/tampered" >"$WORK/tampered512"
 expect_exit 2 "SHA512 alone catches it too" "$H" audit --check-list "$WORK/tampered512"
 contains "...as a SHA512 mismatch" "$WORK/err" 'SHA512 checksum mismatch'

@@ -116,6 +116,25 @@ facts hello-sym
 for p in pie relro bindnow canary fortify; do contains "through bin/gcc: $p" hello-sym.facts "^$p\$"; done
 PATH="$WORK/bin:$PATH" HARDEN_LOG="$WORK/sym.log" cc -O2 -c hello.c -o sym.o
 contains "called as cc: logged a compile" sym.log '"mode":"compile"'
+# a wrapper-only build (same code, few libraries) installed as harden-cc next to
+# harden: --setup points the symlinks at it, and it wraps just the same
+LIBA="${TEST_BIN_DIR:-$TOP/build/tests}/../libharden.a"
+if [ -f "$LIBA" ]; then
+	mkdir -p inst && cp "$HARDEN" inst/harden
+	printf '#include "cli/cli.h"\nint main(int argc, char **argv) { return cmd_cc_as_compiler(argc, argv); }\n' >lite.c
+	case "$LIBA" in *build-san*) san=-fsanitize=address,undefined ;; *) san= ;; esac
+	if cc -O2 -fPIE $san -I"$TOP/src" -o inst/harden-cc lite.c "$LIBA" -pie -Wl,-z,relro,-z,now -Wl,--as-needed -ljansson 2>lite.err; then
+		inst/harden cc --setup "$WORK/litebin" >/dev/null
+		check "--setup links to harden-cc when it sits next to harden" sh -c "readlink '$WORK/litebin/gcc' | grep -q 'inst/harden-cc\$'"
+		PATH="$WORK/litebin:$PATH" gcc -O2 hello.c -o hello-lite
+		expect_facts hello-lite pie relro bindnow canary fortify
+	else
+		notok "wrapper-only binary links from libharden.a"; sed 's/^/#   /' lite.err | head -5
+	fi
+else
+	skip "no build/libharden.a to link a wrapper-only binary from"
+fi
+
 # a cross-style name: the same name is looked up further down PATH
 if command -v x86_64-linux-gnu-gcc >/dev/null; then
 	ln -s "$HARDEN" "$WORK/bin/x86_64-linux-gnu-gcc"
@@ -150,6 +169,30 @@ mkdir -p "$WORK/tmp2/harden-cache-$(id -u)" && chmod 777 "$WORK/tmp2/harden-cach
 check "a fallback dir open to others is not trusted" sh -c "! ls '$WORK/tmp2/harden-cache-$(id -u)/' | grep -q probe-"
 check "... and the build still works" test -s nh2.o
 check "HOME was not created" test ! -e "$WORK/no"
+
+# probing with a fake compiler that rejects one flag: the flag is never passed,
+# the probe runs once, and again when the compiler changes (mtime)
+cat >fakecc <<'SH'
+#!/bin/sh
+echo "$*" >>"$FAKE_LOG"
+case " $* " in *" -dM "*) printf '#define __x86_64__ 1\n#define __GNUC__ 12\n'; exit 0 ;; esac
+case " $* " in *" -fstack-clash-protection "*) echo "fakecc: unrecognized option" >&2; exit 1 ;; esac
+exit 0
+SH
+chmod +x fakecc
+export FAKE_LOG="$WORK/fake.log"
+: >"$FAKE_LOG"
+HARDEN_CC=$WORK/fakecc "$HARDEN" cc -O2 -c hello.c -o f1.o
+HARDEN_CC=$WORK/fakecc "$HARDEN" cc -O2 -c hello.c -o f2.o
+grep -v harden-probe "$FAKE_LOG" >fake.calls
+check "fake compiler: two real calls" test "$(wc -l <fake.calls)" -eq 2
+lacks "an unsupported flag is never passed" fake.calls 'stack-clash'
+contains "the supported ones are" fake.calls '-fstack-protector-strong'
+check "probed once for two calls" test "$(grep -c -- '-dM' "$FAKE_LOG")" -eq 1
+touch -d '2001-01-01' fakecc
+HARDEN_CC=$WORK/fakecc "$HARDEN" cc -O2 -c hello.c -o f3.o
+check "probed again after the compiler changed (mtime)" test "$(grep -c -- '-dM' "$FAKE_LOG")" -eq 2
+unset FAKE_LOG
 
 # passthrough and preprocess: untouched output, as configure expects
 expect_exit 0 "--version passes through" "$HARDEN" cc --version
@@ -209,6 +252,9 @@ lacks "cc-verify: nothing wrong reported for the good binary" "$WORK/out" "v-goo
 grep '"output":"v-good.o"' "$WORK/v.log" >"$WORK/good.log"
 grep '"output":"v-good"' "$WORK/v.log" >>"$WORK/good.log"
 expect_exit 0 "cc-verify: a log of good builds only: exit 0" "$HARDEN" cc-verify "$WORK/good.log"
+expect_exit 1 "scan --expect is cc-verify" "$HARDEN" scan --expect "$WORK/v.log"
+contains "scan --expect: -O0 explains the missing fortify" "$WORK/out" "v-O0: fortify wanted .*-O0: FORTIFY needs optimisation"
+expect_exit 0 "scan --expect: a log of good builds only: exit 0" "$HARDEN" scan --expect "$WORK/good.log"
 expect_exit 1 "cc-verify --format json" "$HARDEN" cc-verify --format json "$WORK/v.log"
 contains "cc-verify json: a record with the missing feature and its cause" "$WORK/out" '"path":"[^"]*v-O0".*"missing":\[\{"feature":"fortify".*"cause":"v-O0.o: -O0'
 printf 'not json\n' >>"$WORK/good.log"
