@@ -16,13 +16,14 @@ command -v scanelf >/dev/null 2>&1 || { echo "bench_repo: scanelf (pax-utils) ab
 
 mkdir -p "$cache"
 have=$(ls "$cache" | grep -c '\.deb$')
-if [ "$have" -lt "$want" ]; then
+if [ "$have" -lt "$want" ] && [ ! -e "$cache/.fetched-$want" ]; then
 	echo "bench_repo: downloading $want packages into $cache (once)"
 	dpkg-query -W -f='${Package} ${Architecture}\n' | awk '$2 == "amd64" { print $1 }' | sort | head -n "$want" >"$cache/list"
 	# one call for all; if one name has no candidate, fall back to one by one
 	(cd "$cache" && xargs -a list apt-get download -qq >/dev/null 2>&1 ||
 		while read -r p; do apt-get download -qq "$p" >/dev/null 2>&1; done <list)
 	have=$(ls "$cache" | grep -c '\.deb$')
+	[ "$have" -gt 0 ] && : >"$cache/.fetched-$want"   # some names have no candidate: do not retry
 fi
 [ "$have" -gt 0 ] || { echo "bench_repo: no package could be downloaded (offline?), skipped"; exit 0; }
 mb=$(du -sm "$cache" | cut -f1)

@@ -129,7 +129,10 @@ static int load_side(struct diff_cli *c, struct store **db, const char *arg, int
 		return scan_side(c, arg, s, err);
 	if (!*db) {
 		char *def = c->db ? NULL : store_default_path();
-		int rc = store_open(c->db ? c->db : def, db, err);
+		const char *path = c->db ? c->db : def;
+		int rc = access(path, F_OK) ? herr_set(err, "no history database at %s (runs are recorded with "
+						       "'harden scan --db')", path)
+					    : store_open(path, db, err);
 		free(def);
 		if (rc)
 			return -1;

@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 	"usage: harden history [OPTIONS] PACKAGE\n"
@@ -114,7 +115,10 @@ int cmd_history(int argc, char **argv)
 	size_t n = 0;
 	struct herr err;
 	int status = EXIT_TROUBLE;
-	if (store_open(db_path ? db_path : def, &db, &err) || store_history(db, package, &rows, &n, &err)) {
+	const char *path = db_path ? db_path : def;
+	if (access(path, F_OK)) {
+		cli_error("no history database at %s (runs are recorded with 'harden scan --db')", path);
+	} else if (store_open(path, &db, &err) || store_history(db, package, &rows, &n, &err)) {
 		cli_error("%s", err.msg);
 	} else if (n == 0) {
 		cli_error("no recorded run has a package named '%s'", package);

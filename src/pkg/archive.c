@@ -28,7 +28,7 @@ static void deb_control(struct walk *w, const struct ar_member *m)
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_memory(a, m->data, m->size) != ARCHIVE_OK) {
-		pkg_error(w, m->name, "cannot open: %s", archive_error_string(a));
+		pkg_error(w, m->name, "cannot open: %s", pkg_archive_error(a));
 		archive_read_free(a);
 		return;
 	}
@@ -37,17 +37,22 @@ static void deb_control(struct walk *w, const struct ar_member *m)
 		const char *name = archive_entry_pathname(e);
 		if (!name || (strcmp(name, "./control") && strcmp(name, "control")))
 			continue;
-		char text[65536];
-		la_ssize_t n = archive_read_data(a, text, sizeof(text));
-		if (n < 0)
+		char text[65536];   /* a control file is a few hundred bytes; more is cut */
+		size_t n = 0;
+		la_ssize_t got = 0;
+		while (n < sizeof(text) && (got = archive_read_data(a, text + n, sizeof(text) - n)) > 0)
+			n += (size_t)got;
+		if (got < 0) {
+			r = ARCHIVE_FATAL;
 			break;
-		pkg_parse_deb_control(text, (size_t)n, w->id);
+		}
+		pkg_parse_deb_control(text, n, w->id);
 		found = true;
 		break;
 	}
 	if (!found)
 		pkg_error(w, m->name, r == ARCHIVE_EOF ? "no control file in %s" : "cannot read control file: %s",
-			  r == ARCHIVE_EOF ? m->name : archive_error_string(a));
+			  r == ARCHIVE_EOF ? m->name : pkg_archive_error(a));
 	archive_read_free(a);
 }
 

@@ -38,6 +38,10 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+struct archive;
+/* libarchive's last error, never NULL (it may have none to give). */
+const char *pkg_archive_error(struct archive *a);
+
 /* The limit in force for one member's inflated size. */
 uint64_t pkg_member_limit(const struct scan_opts *o);
 

@@ -21,6 +21,12 @@
 #define HEAD_SIZE 512
 #define METADATA_LIMIT (16u << 20)  /* +CONTENTS of texlive is ~10 MB */
 
+const char *pkg_archive_error(struct archive *a)
+{
+	const char *e = archive_error_string(a);
+	return e ? e : "unknown libarchive error";
+}
+
 uint64_t pkg_member_limit(const struct scan_opts *o)
 {
 	return o->member_limit ? o->member_limit : PKG_DEFAULT_MEMBER_LIMIT;
@@ -246,7 +252,7 @@ static bool regular_member(struct walk *w, struct archive *a, struct archive_ent
 	unsigned char head[HEAD_SIZE];
 	ssize_t got = read_some(a, head, sizeof(head));
 	if (got < 0) {
-		pkg_error(w, name, "cannot read member: %s", archive_error_string(a));
+		pkg_error(w, name, "cannot read member: %s", pkg_archive_error(a));
 		return false;   /* the stream is unusable past a read error */
 	}
 	bool meta = is_metadata(w, name), elf = elf_is_elf(head, (size_t)got);
@@ -263,7 +269,7 @@ static bool regular_member(struct walk *w, struct archive *a, struct archive_ent
 			pkg_error(w, name, "member inflates %s (%llu bytes; archive bomb?); not read", why,
 				  (unsigned long long)(meta ? METADATA_LIMIT : limit));
 		else
-			pkg_error(w, name, "cannot read member: %s", archive_error_string(a));
+			pkg_error(w, name, "cannot read member: %s", pkg_archive_error(a));
 		return why != NULL;     /* a read error leaves the stream unusable */
 	}
 	if (declared >= 0 && (int64_t)len != declared) {
@@ -326,9 +332,9 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 			}
 			if (last)
 				pkg_error(w, NULL, "corrupt or truncated archive after member '%s%s': %s",
-					  w->prefix, last, archive_error_string(a));
+					  w->prefix, last, pkg_archive_error(a));
 			else
-				pkg_error(w, NULL, "corrupt or truncated archive: %s", archive_error_string(a));
+				pkg_error(w, NULL, "corrupt or truncated archive: %s", pkg_archive_error(a));
 			break;
 		}
 		if (first && archive_format(a) == ARCHIVE_FORMAT_RAW) {

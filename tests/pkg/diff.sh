@@ -65,6 +65,10 @@ contains "history lists both runs" "$WORK/out" '^2 +[0-9T:Z-]+ +1.0 +1 '
 contains "dropped coverage marked" "$WORK/out" ' 0/1! '
 expect_exit 0 "history of an unchanged package" "$HARDEN" history --db "$DB" -f json keep
 contains "history JSON" "$WORK/out" '"package":"keep","run":2,.*"relro":\{"good":1,"applicable":1\}'
+expect_exit 2 "history without a database" "$HARDEN" history --db "$WORK/none.db" keep
+contains "missing database named" "$WORK/err" "no history database at $WORK/none.db"
+check "and not created" test ! -e "$WORK/none.db"
+expect_exit 2 "diff of a run without a database" "$HARDEN" diff --db "$WORK/none.db" 1 "$WORK/new"
 expect_exit 2 "history of an unknown package" "$HARDEN" history --db "$DB" nosuch
 contains "unknown package named" "$WORK/err" "no recorded run has a package named 'nosuch'"
 
