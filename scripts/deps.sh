@@ -27,6 +27,16 @@ fi
 # `make demo` passes --build-only and skips it.
 [ "${1:-}" = --build-only ] && exit 0
 
+# Test tools: headless Chromium renders the HTML report, rpmbuild makes a
+# real .rpm; their tests skip with a message where these are missing.
+if [ "$(id -u)" = 0 ]; then
+	for p in chromium rpm bubblewrap; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1 ||
+			echo "deps: could not install $p; its tests will be skipped"
+	done
+fi
+
 # Test sources: the wrapper and sandbox tests build real Debian source
 # packages (apt-get source), which needs deb-src entries.
 if [ "$(id -u)" = 0 ] && [ -f /etc/apt/sources.list.d/debian.sources ] &&
