@@ -65,13 +65,13 @@ void scan_repo_batch(struct scan_repo *r, const char *input, const struct scan_b
 	if (s->arch)
 		fprintf(r->out, " %s", s->arch);
 	fprintf(r->out, " (%s, %s): %zu ELF, %zu with findings", b->pkg_format ? b->pkg_format : "archive",
-		input, s->elf, s->with_findings);
+		input, s->counts.elf, s->counts.with_findings);
 	if (s->setuid)
 		fprintf(r->out, ", %zu setuid/setgid", s->setuid);
 	if (s->links)
 		fprintf(r->out, ", %zu links not followed", s->links);
-	if (s->errors)
-		fprintf(r->out, ", %zu errors", s->errors);
+	if (s->counts.errors)
+		fprintf(r->out, ", %zu errors", s->counts.errors);
 	fputc('\n', r->out);
 }
 
@@ -80,10 +80,10 @@ void scan_repo_summary(struct scan_repo *r)
 	const struct pkg_tally *t = &r->tally;
 	if (!r->text || !t->n)
 		return;
-	fprintf(r->out, "repository: %zu packages, %zu ELF files\nshare of binaries:", t->n, t->elf);
+	fprintf(r->out, "repository: %zu packages, %zu ELF files\nshare of binaries:", t->n, t->total.elf);
 	for (int p = 0; p < PROP_COUNT; p++)
-		if (p != PROP_STRIPPED && t->applicable[p])
-			fprintf(r->out, " %s %.0f%%", prop_name(p), 100.0 * (double)t->good[p] / (double)t->applicable[p]);
+		if (p != PROP_STRIPPED && t->total.applicable[p])
+			fprintf(r->out, " %s %.0f%%", prop_name(p), 100.0 * (double)t->total.good[p] / (double)t->total.applicable[p]);
 	fputc('\n', r->out);
 	size_t worst[10];
 	size_t n = pkg_tally_worst(t, worst, ARRAY_SIZE(worst));
@@ -92,7 +92,7 @@ void scan_repo_summary(struct scan_repo *r)
 	for (size_t i = 0; i < n; i++) {
 		const struct pkg_stat *s = &t->v[worst[i]];
 		fprintf(r->out, "  %-30s %zu/%zu ELF files with findings, %zu findings\n", s->name,
-			s->with_findings, s->elf, s->findings);
+			s->counts.with_findings, s->counts.elf, s->counts.findings);
 	}
 }
 

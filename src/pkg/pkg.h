@@ -100,13 +100,13 @@ bool pkg_name_unsafe(const char *name);
  */
 struct pkg_stat {
 	char *name, *version, *arch, *path;
-	size_t elf, with_findings, findings, errors, links, setuid;
-	size_t good[PROP_COUNT], applicable[PROP_COUNT];
+	struct summary counts;
+	size_t links, setuid;
 };
 struct pkg_tally {
 	struct pkg_stat *v;
 	size_t n, alloc;
-	size_t elf, good[PROP_COUNT], applicable[PROP_COUNT];   /* over packages only */
+	struct summary total;   /* over packages only */
 };
 /* Count one input's batch if it was a package; false if it was not. */
 bool pkg_tally_add(struct pkg_tally *t, const char *input, const struct scan_batch *b);

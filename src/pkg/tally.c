@@ -27,42 +27,20 @@ bool pkg_tally_add(struct pkg_tally *t, const char *input, const struct scan_bat
 	s->path = xstrdup(input);
 	for (size_t i = 0; i < b->n; i++) {
 		const struct scan_record *r = &b->recs[i];
-		if (r->link) {
-			s->links++;
-			continue;
-		}
-		if (r->error) {
-			s->errors++;
-			continue;
-		}
-		s->elf++;
-		s->setuid += r->setuid || r->setgid;
-		if (r->res.finding_count) {
-			s->with_findings++;
-			s->findings += (size_t)r->res.finding_count;
-		}
-		for (int p = 0; p < PROP_COUNT; p++) {
-			enum state st = r->res.v[p].state;
-			if (st == ST_NA || st == ST_UNKNOWN)
-				continue;
-			s->applicable[p]++;
-			s->good[p] += r->res.v[p].ok;
-		}
-	}
-	t->elf += s->elf;
-	for (int p = 0; p < PROP_COUNT; p++) {
-		t->good[p] += s->good[p];
-		t->applicable[p] += s->applicable[p];
+		s->links += r->link != NULL;
+		s->setuid += !r->link && !r->error && (r->setuid || r->setgid);
+		summary_add(&s->counts, r);
+		summary_add(&t->total, r);
 	}
 	return true;
 }
 
 static int worse(const struct pkg_stat *a, const struct pkg_stat *b)
 {
-	if (a->with_findings != b->with_findings)
-		return a->with_findings > b->with_findings ? -1 : 1;
-	if (a->findings != b->findings)
-		return a->findings > b->findings ? -1 : 1;
+	if (a->counts.with_findings != b->counts.with_findings)
+		return a->counts.with_findings > b->counts.with_findings ? -1 : 1;
+	if (a->counts.findings != b->counts.findings)
+		return a->counts.findings > b->counts.findings ? -1 : 1;
 	return strcmp(a->name, b->name);
 }
 
@@ -71,7 +49,7 @@ size_t pkg_tally_worst(const struct pkg_tally *t, size_t *idx, size_t k)
 	size_t n = 0;
 	/* insertion into a k-long list: k is small (10), repositories are not */
 	for (size_t i = 0; i < t->n; i++) {
-		if (!t->v[i].with_findings)
+		if (!t->v[i].counts.with_findings)
 			continue;
 		size_t pos = n;
 		while (pos > 0 && worse(&t->v[i], &t->v[idx[pos - 1]]) < 0)

@@ -18,8 +18,7 @@
 
 struct html_pkg {
 	char *key, *name, *version, *path;
-	size_t elf, with_findings, findings, errors;
-	size_t good[PROP_COUNT], applicable[PROP_COUNT];
+	struct summary counts;
 };
 
 struct html_state {
@@ -81,13 +80,9 @@ static void html_record(struct reporter *r, const struct scan_record *rec)
 		return;
 	struct html_pkg *p = pkg_for(s, rec);
 	struct buf *b = &s->files;
-	if (rec->error) {
-		p->errors++;
+	summary_add(&p->counts, rec);
+	if (rec->error)
 		return;
-	}
-	p->elf++;
-	p->with_findings += rec->res.finding_count > 0;
-	p->findings += (size_t)rec->res.finding_count;
 	buf_adds(b, "<tr><td>");
 	esc(b, p->name);
 	buf_adds(b, "</td><td>");
@@ -96,10 +91,6 @@ static void html_record(struct reporter *r, const struct scan_record *rec)
 		 elf_kind_name(rec->facts.kind));
 	for (int q = 0; q < PROP_COUNT; q++) {
 		const struct verdict *v = &rec->res.v[q];
-		if (v->state != ST_NA && v->state != ST_UNKNOWN) {
-			p->applicable[q]++;
-			p->good[q] += v->ok;
-		}
 		if (q == PROP_STRIPPED)
 			continue;
 		buf_addf(b, "<td class=%s title=\"", state_class(v, rec->res.finding[q]));
@@ -145,10 +136,10 @@ static void coverage_chart(FILE *out, const struct summary *sum)
 static int worse(const void *x, const void *y)
 {
 	const struct html_pkg *a = *(struct html_pkg *const *)x, *b = *(struct html_pkg *const *)y;
-	if (a->with_findings != b->with_findings)
-		return a->with_findings > b->with_findings ? -1 : 1;
-	if (a->findings != b->findings)
-		return a->findings > b->findings ? -1 : 1;
+	if (a->counts.with_findings != b->counts.with_findings)
+		return a->counts.with_findings > b->counts.with_findings ? -1 : 1;
+	if (a->counts.findings != b->counts.findings)
+		return a->counts.findings > b->counts.findings ? -1 : 1;
 	return strcmp(a->name, b->name);
 }
 
@@ -157,20 +148,20 @@ static void worst_chart(FILE *out, const struct html_state *s)
 	struct html_pkg **v = xmalloc((s->npkgs + 1) * sizeof(*v));
 	size_t n = 0;
 	for (size_t i = 0; i < s->npkgs; i++)
-		if (s->pkgs[i].with_findings)
+		if (s->pkgs[i].counts.with_findings)
 			v[n++] = &s->pkgs[i];
 	qsort(v, n, sizeof(*v), worse);
 	if (n > 15)
 		n = 15;
-	size_t max = n ? v[0]->with_findings : 1;
+	size_t max = n ? v[0]->counts.with_findings : 1;
 	fprintf(out, "<figure id=worst-chart><figcaption>Worst packages (ELF files with findings)</figcaption>"
 		     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=820 height=%zu role=img>\n", 22 * (n ? n : 1) + 4);
 	if (!n)
 		fprintf(out, "<text x=0 y=15>no package has findings</text>\n");
 	for (size_t i = 0; i < n; i++) {
 		char text[64];
-		snprintf(text, sizeof(text), "%zu/%zu files, %zu findings", v[i]->with_findings, v[i]->elf, v[i]->findings);
-		bar(out, 2 + 22 * (int)i, v[i]->name, (double)v[i]->with_findings / (double)max, text, "#d43");
+		snprintf(text, sizeof(text), "%zu/%zu files, %zu findings", v[i]->counts.with_findings, v[i]->counts.elf, v[i]->counts.findings);
+		bar(out, 2 + 22 * (int)i, v[i]->name, (double)v[i]->counts.with_findings / (double)max, text, "#d43");
 	}
 	fprintf(out, "</svg></figure>\n");
 	free(v);
@@ -227,16 +218,16 @@ static void packages_table(FILE *out, const struct html_state *s)
 		buf_adds(&b, "</td><td>");
 		esc(&b, p->version);
 		buf_addf(&b, "</td><td data-num>%zu</td><td data-num class=%s>%zu</td><td data-num>%zu</td>"
-			     "<td data-num>%zu</td>", p->elf, p->with_findings ? "bad" : "ok", p->with_findings,
-			 p->findings, p->errors);
+			     "<td data-num>%zu</td>", p->counts.elf, p->counts.with_findings ? "bad" : "ok", p->counts.with_findings,
+			 p->counts.findings, p->counts.errors);
 		for (int q = 0; q < PROP_COUNT; q++) {
 			if (q == PROP_STRIPPED)
 				continue;
-			if (!p->applicable[q])
+			if (!p->counts.applicable[q])
 				buf_adds(&b, "<td data-num class=na>-</td>");
 			else
-				buf_addf(&b, "<td data-num class=%s>%.0f%%</td>", p->good[q] == p->applicable[q] ? "ok" : "warn",
-					 100.0 * (double)p->good[q] / (double)p->applicable[q]);
+				buf_addf(&b, "<td data-num class=%s>%.0f%%</td>", p->counts.good[q] == p->counts.applicable[q] ? "ok" : "warn",
+					 100.0 * (double)p->counts.good[q] / (double)p->counts.applicable[q]);
 		}
 		fprintf(out, "%s</tr>\n", b.p);
 		buf_free(&b);

@@ -46,28 +46,6 @@ void reporter_write(struct reporter *r, const struct scan_record *rec)
 	}
 }
 
-void summary_add(struct summary *s, const struct scan_record *r)
-{
-	if (r->link)
-		return; /* an archive's link member: reported, not an ELF */
-	if (r->error) {
-		s->errors++;
-		return;
-	}
-	s->elf++;
-	if (r->res.finding_count) {
-		s->with_findings++;
-		s->findings += (size_t)r->res.finding_count;
-	}
-	for (int p = 0; p < PROP_COUNT; p++) {
-		enum state st = r->res.v[p].state;
-		if (st == ST_NA || st == ST_UNKNOWN)
-			continue;
-		s->applicable[p]++;
-		s->good[p] += r->res.v[p].ok;
-	}
-}
-
 static json_t *strvec_json(const struct strvec *sv)
 {
 	json_t *a = json_array();

@@ -16,13 +16,6 @@ struct report_opts {
 	const struct policy *policy;
 };
 
-/* Counts over a run, for the closing summary line. */
-struct summary {
-	size_t elf, skipped, errors, with_findings, findings;
-	size_t good[PROP_COUNT];        /* verdict ok and applicable */
-	size_t applicable[PROP_COUNT];  /* state not n/a and not unknown */
-};
-void summary_add(struct summary *s, const struct scan_record *r);
 
 struct reporter {
 	const struct reporter_ops *ops;

@@ -57,6 +57,17 @@ struct scan_batch {
 struct scan_record *scan_batch_add(struct scan_batch *b);
 void scan_batch_free(struct scan_batch *b);
 
+/*
+ * Counts over records: a run, a package, a report. Links are not counted;
+ * errors are counted and nothing else about them.
+ */
+struct summary {
+	size_t elf, skipped, errors, with_findings, findings;
+	size_t good[PROP_COUNT];        /* verdict ok and applicable */
+	size_t applicable[PROP_COUNT];  /* state not n/a and not unknown */
+};
+void summary_add(struct summary *s, const struct scan_record *r);
+
 /* Check one ELF image already in memory (a mapped file, an archive member). */
 void scan_image(const char *path, const void *data, size_t size,
 		const struct scan_opts *o, struct scan_batch *out);
