@@ -79,15 +79,8 @@ static int scan_side(struct diff_cli *c, const char *arg, struct snapshot *s, st
 {
 	struct strvec roots = { 0 }, files = { 0 }, errors = { 0 };
 	if (is_list_file(arg)) {
-		struct buf b = { 0 };
-		if (read_file(arg, &b, err)) {
-			buf_free(&b);
+		if (read_lines(arg, &roots, err))
 			return -1;
-		}
-		for (char *save = NULL, *l = strtok_r(b.p, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			if (*l)
-				strvec_push(&roots, l);
-		buf_free(&b);
 	} else {
 		strvec_push(&roots, arg);
 	}

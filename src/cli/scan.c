@@ -89,20 +89,6 @@ static int load_config(struct scan_cli *c, struct herr *err)
 	return env && *env ? config_load(env, config_key, c, err) : 0;
 }
 
-static int read_list(const char *from, struct strvec *paths, struct herr *err)
-{
-	struct buf b = { 0 };
-	if (read_file(from, &b, err)) {
-		buf_free(&b);
-		return -1;
-	}
-	for (char *save = NULL, *line = strtok_r(b.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		if (*line)
-			strvec_push(paths, line);
-	buf_free(&b);
-	return 0;
-}
-
 static void show_progress(struct scan_state *st, size_t done)
 {
 	double now = now_monotonic();
@@ -222,7 +208,7 @@ static int run(struct scan_cli *c, int argc, char **argv)
 
 	for (int i = optind; i < argc; i++)
 		strvec_push(&roots, argv[i]);
-	if (c->from && read_list(c->from, &roots, &err)) {
+	if (c->from && read_lines(c->from, &roots, &err)) {
 		cli_error("%s", err.msg);
 		strvec_clear(&roots);
 		return EXIT_TROUBLE;

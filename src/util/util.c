@@ -86,14 +86,19 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+	char *s;
+	return vasprintf(&s, fmt, ap) < 0 ? oom(strlen(fmt)) : s;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	int n = vasprintf(&s, fmt, ap);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
-	return n < 0 ? oom(strlen(fmt)) : s;
+	return s;
 }
 
 void strvec_push(struct strvec *sv, const char *s)
@@ -109,10 +114,8 @@ void strvec_push(struct strvec *sv, const char *s)
 void strvec_pushf(struct strvec *sv, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		oom(strlen(fmt));
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
 	strvec_push(sv, s);
 	free(s);
@@ -229,6 +232,18 @@ char *str_trim(char *s)
 	while (n && isspace((unsigned char)s[n - 1]))
 		s[--n] = '\0';
 	return s;
+}
+
+int read_lines(const char *path, struct strvec *out, struct herr *err)
+{
+	struct buf b = { 0 };
+	int rc = read_file(path, &b, err);
+	if (rc == 0)
+		for (char *save = NULL, *l = strtok_r(b.p, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+			if (*l)
+				strvec_push(out, l);
+	buf_free(&b);
+	return rc;
 }
 
 bool starts_with(const char *s, const char *prefix)

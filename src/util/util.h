@@ -37,6 +37,7 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable array of owned strings, NULL-terminated for execv(). */
 struct strvec {
@@ -61,6 +62,8 @@ void buf_free(struct buf *b);
 
 /* Read a whole file (or "-" for stdin) into b. */
 int read_file(const char *path, struct buf *b, struct herr *err);
+/* Append the non-empty lines of a file (or "-" for stdin) to out. */
+int read_lines(const char *path, struct strvec *out, struct herr *err);
 
 bool starts_with(const char *s, const char *prefix);
 /* Strip leading and trailing white space in place; returns the new start. */

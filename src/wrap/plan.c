@@ -35,10 +35,8 @@ static void drop(struct ctx *c, enum wrap_feature f, const char *fmt, ...)
 static void drop(struct ctx *c, enum wrap_feature f, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup(fmt);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
 	free(c->out->dropped[f]);
 	c->out->dropped[f] = s;

@@ -146,10 +146,8 @@ static void add_why(struct wrap_expect *e, enum wrap_feature f, const char *fmt,
 static void add_why(struct wrap_expect *e, enum wrap_feature f, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = xstrdup(fmt);
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
 	if (!e->why[f]) {
 		e->why[f] = s;
