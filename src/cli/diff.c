@@ -22,7 +22,7 @@
 struct diff_cli {
 	struct scan_opts scan;
 	const char *format, *output, *db;
-	bool quiet;
+	bool quiet, help;
 	size_t scan_errors;
 };
 
@@ -273,7 +273,7 @@ static int parse_args(int argc, char **argv, struct diff_cli *c, struct herr *er
 				return herr_set(err, "--jobs wants a positive number, not '%s'", optarg);
 			break;
 		case 'q': c->quiet = true; break;
-		case 'h': fputs(usage_text, stdout); exit(EXIT_CLEAN);
+		case 'h': c->help = true; return 0;
 		default: return herr_set(err, "see 'harden diff --help'");
 		}
 	}
@@ -300,6 +300,10 @@ int cmd_diff(int argc, char **argv)
 	if (policy_init(&c.scan.policy, "default", &err) || parse_args(argc, argv, &c, &err)) {
 		cli_error("%s", err.msg);
 		return EXIT_TROUBLE;
+	}
+	if (c.help) {
+		fputs(usage_text, stdout);
+		return EXIT_CLEAN;
 	}
 	/* NEW first, so that "previous" means the run before NEW */
 	if (load_side(&c, &db, argv[optind + 1], 0, &new, &new_run, &err) ||

@@ -21,7 +21,7 @@ struct scan_cli {
 	const char *format, *output, *from, *color;
 	struct strvec require, ignore;
 	struct strvec expect;   /* --expect LOG: verify a harden cc log instead */
-	bool follow, quiet;
+	bool follow, quiet, help;
 	const char *db;         /* --db FILE, or the default path with --record */
 };
 
@@ -179,7 +179,7 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 			if (c->scan.max_nested < 0 || strspn(optarg, "0123456789") != strlen(optarg))
 				return herr_set(err, "--nested wants a number of levels, not '%s'", optarg);
 			break;
-		case 'h': fputs(usage_text, stdout); exit(EXIT_CLEAN);
+		case 'h': c->help = true; return 0;
 		default: return herr_set(err, "see 'harden scan --help'");
 		}
 	}
@@ -299,6 +299,9 @@ int cmd_scan(int argc, char **argv)
 	    parse_args(argc, argv, &c, &err)) {
 		cli_error("%s", err.msg);
 		status = EXIT_TROUBLE;
+	} else if (c.help) {
+		fputs(usage_text, stdout);
+		status = EXIT_CLEAN;
 	} else if (c.expect.n) {
 		status = verify_expectations(&c);
 	} else {
