@@ -39,7 +39,10 @@ static const char *dyn_string(struct elf_ctx *c, const struct dyn_strings *s, ui
 		return elf_strptr(c->e, s->strndx, idx);
 	if (!s->str_size || idx >= s->str_size)
 		return NULL;
-	const char *p = (const char *)c->data + s->str_off + idx;
+	Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)s->str_off, s->str_size, ELF_T_BYTE);
+	if (!d)
+		return NULL;
+	const char *p = (const char *)d->d_buf + idx;
 	return memchr(p, '\0', s->str_size - idx) ? p : NULL;
 }
 

@@ -103,6 +103,14 @@ bool elf_is_elf(const void *data, size_t size);
  */
 int elf_facts_read(const char *name, const void *data, size_t size,
 		   const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err);
+/*
+ * The same for an open file of `size` bytes: libelf reads the headers and
+ * then only the sections asked for, with pread. Files are scanned this way
+ * rather than mapped: a worker thread unmapping a file makes the kernel
+ * interrupt every other worker to flush its TLB, so mapping does not scale.
+ */
+int elf_facts_read_fd(const char *name, int fd, size_t size,
+		      const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err);
 void elf_facts_free(struct elf_facts *f);
 
 const char *elf_machine_name(unsigned machine);

@@ -13,7 +13,9 @@
 /* One ELF being read: the image, its libelf handle, and where errors go. */
 struct elf_ctx {
 	const char *name;
-	const unsigned char *data;
+	const unsigned char *data;  /* the image in memory, or NULL when read from fd */
+	int fd;
+	const unsigned char *ident; /* at least the ELF header's bytes */
 	size_t size;
 	Elf *e;
 	GElf_Ehdr ehdr;

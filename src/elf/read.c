@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static pthread_once_t version_once = PTHREAD_ONCE_INIT;
 static void init_libelf(void)
@@ -47,7 +48,7 @@ static enum elf_kind classify(const struct elf_facts *f)
 
 static int check_header(struct elf_ctx *c, struct elf_facts *f)
 {
-	const unsigned char *id = c->data;
+	const unsigned char *id = c->ident;
 	if (c->size < EI_NIDENT)
 		return herr_set(c->err, "truncated ELF identification (%zu bytes)", c->size);
 	if (id[EI_CLASS] != ELFCLASS32 && id[EI_CLASS] != ELFCLASS64)
@@ -64,7 +65,7 @@ static int check_header(struct elf_ctx *c, struct elf_facts *f)
 
 static int open_libelf(struct elf_ctx *c, struct elf_facts *f)
 {
-	c->e = elf_memory((char *)c->data, c->size);
+	c->e = c->data ? elf_memory((char *)c->data, c->size) : elf_begin(c->fd, ELF_C_READ, NULL);
 	if (!c->e || elf_kind(c->e) != ELF_K_ELF)
 		return herr_set(c->err, "libelf cannot read it: %s", elf_errmsg(-1));
 	if (!gelf_getehdr(c->e, &c->ehdr))
@@ -92,19 +93,43 @@ static int open_libelf(struct elf_ctx *c, struct elf_facts *f)
 	return 0;
 }
 
+static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct elf_facts *f);
+
 int elf_facts_read(const char *name, const void *data, size_t size,
 		   const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err)
 {
+	struct elf_ctx c = { .name = name, .data = data, .ident = data, .fd = -1, .size = size, .err = err };
+	memset(f, 0, sizeof(*f));
+	if (!elf_is_elf(data, size))
+		return herr_set(err, "not an ELF file");
+	return read_all(&c, opts, f);
+}
+
+int elf_facts_read_fd(const char *name, int fd, size_t size,
+		      const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err)
+{
+	unsigned char header[sizeof(Elf64_Ehdr)];
+	size_t want = size < sizeof(header) ? size : sizeof(header);
+	struct elf_ctx c = { .name = name, .ident = header, .fd = fd, .size = want, .err = err };
+	memset(f, 0, sizeof(*f));
+	if (pread(fd, header, want, 0) != (ssize_t)want)
+		return herr_set(err, "cannot read the ELF header");
+	if (!elf_is_elf(header, want))
+		return herr_set(err, "not an ELF file");
+	int rc = check_header(&c, f); /* with the header's size: a truncated header is named as such */
+	c.size = size;
+	return rc ? rc : read_all(&c, opts, f);
+}
+
+static int read_all(struct elf_ctx *c_, const struct elf_read_opts *opts, struct elf_facts *f)
+{
 	static const struct elf_read_opts no_opts;
-	struct elf_ctx c = { .name = name, .data = data, .size = size, .err = err };
+	struct elf_ctx c = *c_;
 	int rc;
 
 	pthread_once(&version_once, init_libelf);
-	memset(f, 0, sizeof(*f));
 	if (!opts)
 		opts = &no_opts;
-	if (!elf_is_elf(data, size))
-		return herr_set(err, "not an ELF file");
 	rc = check_header(&c, f);
 	if (!rc)
 		rc = open_libelf(&c, f);

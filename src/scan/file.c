@@ -1,6 +1,7 @@
 /*
- * file.c — scan one file: look at the first bytes, skip what is not ELF
- * without mapping it, map the rest once read-only, read facts, check them.
+ * file.c — scan one file: look at the first bytes, skip what is not ELF,
+ * hand archives to pkg/, and read the rest through libelf (headers, then
+ * only the sections needed, with pread), then check the facts.
  */
 #include "scan/scan.h"
 #include "pkg/pkg.h"
@@ -9,7 +10,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,17 +45,26 @@ void scan_batch_free(struct scan_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-void scan_image(const char *path, const void *data, size_t size,
-		const struct scan_opts *o, struct scan_batch *out)
+/* Read facts from memory (data) or from an open file (fd), then check them. */
+static void scan_elf(const char *path, const void *data, int fd, size_t size,
+		     const struct scan_opts *o, struct scan_batch *out)
 {
 	struct herr err;
 	struct scan_record *r = scan_batch_add(out);
 	r->path = xstrdup(path);
-	if (elf_facts_read(path, data, size, &o->elf, &r->facts, &err) != 0) {
+	int rc = data ? elf_facts_read(path, data, size, &o->elf, &r->facts, &err)
+		      : elf_facts_read_fd(path, fd, size, &o->elf, &r->facts, &err);
+	if (rc != 0) {
 		r->error = xstrdup(err.msg);
 		return;
 	}
 	check_elf(&r->facts, &o->policy, &r->res);
+}
+
+void scan_image(const char *path, const void *data, size_t size,
+		const struct scan_opts *o, struct scan_batch *out)
+{
+	scan_elf(path, data, -1, size, o, out);
 }
 
 static void record_error(struct scan_batch *out, const char *path, const char *fmt, int e)
@@ -86,13 +95,8 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 		if (!pkg_is_archive(magic, (size_t)got) || !pkg_scan_archive(path, o, out))
 			out->skipped++;
 	} else {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			record_error(out, path, "cannot map: %s", errno);
-		} else {
-			scan_image(path, map, (size_t)st.st_size, o, out);
-			munmap(map, (size_t)st.st_size);
-		}
+		/* read, not mapped: see elf_facts_read_fd() */
+		scan_elf(path, NULL, fd, (size_t)st.st_size, o, out);
 	}
 	close(fd);
 }

@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "elf/elf.h"
@@ -72,6 +74,34 @@ static void test_truncated_at_every_length(void **state)
 	assert_true(errors > img.n / 2);
 	struct herr err;
 	assert_int_equal(parse_prefix(&img, img.n, &err), 0);
+	free(img.p);
+}
+
+/* The file path (elf_facts_read_fd, what scan uses for files): every length too. */
+static void test_truncated_file_at_every_length(void **state)
+{
+	(void)state;
+	struct image img = compile("trunc_fd", "-Wl,-rpath,/x");
+	char path[512];
+	snprintf(path, sizeof(path), "%s/trunc_fd.cut", tmpdir);
+	int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, img.p, img.n), (ssize_t)img.n);
+	size_t errors = 0;
+	struct elf_read_opts o = { .dwarf = true, .debug_root = "/nonexistent" };
+	for (size_t n = img.n; n-- > 0;) {
+		assert_int_equal(ftruncate(fd, (off_t)n), 0);
+		struct elf_facts f;
+		struct herr err = { "" };
+		if (elf_facts_read_fd("cut", fd, n, &o, &f, &err) != 0) {
+			errors++;
+			assert_true(err.msg[0] != '\0');
+		} else {
+			elf_facts_free(&f);
+		}
+	}
+	assert_true(errors > img.n / 2);
+	close(fd);
 	free(img.p);
 }
 
@@ -264,6 +294,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_truncated_at_every_length),
+		cmocka_unit_test(test_truncated_file_at_every_length),
 		cmocka_unit_test(test_lying_header_fields),
 		cmocka_unit_test(test_section_larger_than_file),
 		cmocka_unit_test(test_dynamic_string_out_of_bounds),
