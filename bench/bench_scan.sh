@@ -31,19 +31,23 @@ best() {
 rate() { echo "scale=1; $1 / $2" | bc -l; }
 
 cat "$work/corpus" > /dev/null
-t_h=$(best "$HARDEN" scan --format json --from "$work/corpus")
+t_h=$(best "$HARDEN" scan --from "$work/corpus")
+t_hj=$(best "$HARDEN" scan --format json --from "$work/corpus")
 t_hn=$(best "$HARDEN" scan --format json --no-dwarf --from "$work/corpus")
 t_h1=$(best "$HARDEN" scan --no-dwarf -j 1 --from "$work/corpus")
+t_h2=$(best "$HARDEN" scan --no-dwarf --from "$work/corpus")
 t_s=$(best scanelf -a -f "$work/corpus")
 t_c=$(best checksec --listfile="$work/sample")
 t_k=$(best sh -c "xargs -a '$work/sample' hardening-check --quiet")
-r_h=$(rate "$n" "$t_h"); r_hn=$(rate "$n" "$t_hn"); r_h1=$(rate "$n" "$t_h1"); r_s=$(rate "$n" "$t_s")
+r_h=$(rate "$n" "$t_h"); r_hj=$(rate "$n" "$t_hj"); r_hn=$(rate "$n" "$t_hn"); r_h1=$(rate "$n" "$t_h1"); r_h2=$(rate "$n" "$t_h2"); r_s=$(rate "$n" "$t_s")
 r_c=$(rate "$sample" "$t_c"); r_k=$(rate "$sample" "$t_k")
-mem=$(/usr/bin/time -f %M "$HARDEN" scan --format json --from "$work/corpus" 2>&1 >/dev/null | tail -1)
+mem=$(/usr/bin/time -f %M "$HARDEN" scan --from "$work/corpus" 2>&1 >/dev/null | tail -1)
 
 printf '%-34s %10s %12s\n' tool files/s "harden/peer"
-printf '%-34s %10s %12s\n' "harden scan ($(nproc) workers)" "$r_h" "-"
-printf '%-34s %10s %12s\n' "harden scan --no-dwarf" "$r_hn" "-"
+printf '%-34s %10s %12s\n' "harden scan ($(nproc) workers, text)" "$r_h" "-"
+printf '%-34s %10s %12s\n' "harden scan --format json" "$r_hj" "-"
+printf '%-34s %10s %12s\n' "harden scan --format json --no-dwarf" "$r_hn" "-"
+printf '%-34s %10s %12s\n' "harden scan --no-dwarf (text)" "$r_h2" "$(echo "scale=2; $r_h2 / $r_s" | bc -l)x vs scanelf"
 printf '%-34s %10s %12s\n' "harden scan --no-dwarf -j1 (text)" "$r_h1" "$(echo "scale=2; $r_h1 / $r_s" | bc -l)x vs scanelf"
 printf '%-34s %10s %12s\n' "scanelf -a" "$r_s" "$(echo "scale=2; $r_h / $r_s" | bc -l)x"
 printf '%-34s %10s %12s\n' "checksec --listfile" "$r_c" "$(echo "scale=1; $r_h / $r_c" | bc -l)x"
