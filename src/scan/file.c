@@ -79,7 +79,8 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 	unsigned char magic[512];
 	struct stat st;
 	ssize_t got;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO named on the command line must not hang the scan */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		record_error(out, path, "cannot open: %s", errno);
 		return;

@@ -33,6 +33,11 @@ contains "the truncated ELF gets one clear error" "$WORK/err" "truncated: .*(out
 n=$(grep -c truncated "$WORK/err")
 if [ "$n" = 1 ]; then ok "exactly one error line for it"; else notok "$n error lines for one bad file"; fi
 
+# special files named explicitly: skipped, never read (a FIFO would block)
+mkfifo fifo
+expect_exit 0 "a FIFO named explicitly does not hang the scan" timeout 10 "$H" scan fifo /dev/null good
+contains "the FIFO and the device are counted as not ELF" "$WORK/out" "1 ELF files, 2 not ELF"
+
 # symlinks: not followed out of the tree unless --follow; loops end
 mkdir -p loop/inner
 cp good loop/inner/x
