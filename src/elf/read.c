@@ -110,45 +110,43 @@ int elf_facts_read_fd(const char *name, int fd, size_t size,
 {
 	unsigned char header[sizeof(Elf64_Ehdr)];
 	size_t want = size < sizeof(header) ? size : sizeof(header);
-	struct elf_ctx c = { .name = name, .ident = header, .fd = fd, .size = want, .err = err };
+	struct elf_ctx c = { .name = name, .ident = header, .fd = fd, .size = size, .err = err };
 	memset(f, 0, sizeof(*f));
 	if (pread(fd, header, want, 0) != (ssize_t)want)
 		return herr_set(err, "cannot read the ELF header");
 	if (!elf_is_elf(header, want))
 		return herr_set(err, "not an ELF file");
-	int rc = check_header(&c, f); /* with the header's size: a truncated header is named as such */
-	c.size = size;
-	return rc ? rc : read_all(&c, opts, f);
+	return read_all(&c, opts, f);
 }
 
-static int read_all(struct elf_ctx *c_, const struct elf_read_opts *opts, struct elf_facts *f)
+/* check_header() reads only the first min(size, 64) bytes: all the fd path has in ident. */
+static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct elf_facts *f)
 {
 	static const struct elf_read_opts no_opts;
-	struct elf_ctx c = *c_;
 	int rc;
 
 	pthread_once(&version_once, init_libelf);
 	if (!opts)
 		opts = &no_opts;
-	rc = check_header(&c, f);
+	rc = check_header(c, f);
 	if (!rc)
-		rc = open_libelf(&c, f);
+		rc = open_libelf(c, f);
 	if (!rc)
-		rc = elf_read_segments(&c, f);
+		rc = elf_read_segments(c, f);
 	if (!rc)
-		rc = elf_read_sections(&c, f);
+		rc = elf_read_sections(c, f);
 	if (!rc)
-		rc = elf_read_dynamic(&c, f);
+		rc = elf_read_dynamic(c, f);
 	if (!rc)
-		rc = elf_read_symbols(&c, f);
+		rc = elf_read_symbols(c, f);
 	if (!rc)
-		rc = elf_read_notes(&c, f);
+		rc = elf_read_notes(c, f);
 	if (!rc && opts->dwarf)
-		rc = elf_read_dwarf(&c, opts, f);
+		rc = elf_read_dwarf(c, opts, f);
 	if (!rc)
 		f->kind = classify(f);
-	if (c.e)
-		elf_end(c.e);
+	if (c->e)
+		elf_end(c->e);
 	if (rc)
 		elf_facts_free(f);
 	return rc;
