@@ -5,6 +5,8 @@ T=0
 FAILED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/harden-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# harden scan's DWARF cache goes to scratch space, never the tester's ~/.cache
+export HARDEN_CACHE_DIR="$WORK/cache"
 
 ok()    { T=$((T + 1)); echo "ok $T - $*"; }
 notok() { T=$((T + 1)); FAILED=$((FAILED + 1)); echo "not ok $T - $*"; }

@@ -21,7 +21,7 @@ struct scan_cli {
 	const char *format, *output, *from, *color;
 	struct strvec require, ignore;
 	struct strvec expect;   /* --expect LOG: verify a harden cc log instead */
-	bool follow, quiet, help;
+	bool follow, quiet, help, no_cache;
 	const char *db;         /* --db FILE, or the default path with --record */
 };
 
@@ -50,6 +50,8 @@ static const char usage_text[] =
 	"      --follow          follow symbolic links found inside directories\n"
 	"      --no-dwarf        do not read DWARF producer flags\n"
 	"      --debug-root DIR  where separate debug info lives (default /usr/lib/debug)\n"
+	"      --no-cache        neither read nor write the DWARF cache ($HARDEN_CACHE_DIR,\n"
+	"                        else $XDG_CACHE_HOME/harden, else ~/.cache/harden)\n"
 	"      --color WHEN      auto (default), always, never\n"
 	"      --db FILE         record the run in this SQLite history (see harden diff, history)\n"
 	"      --record          record the run in $XDG_DATA_HOME/harden/harden.db\n"
@@ -132,7 +134,7 @@ static void emit(size_t i, struct scan_batch *b, void *ctx)
 static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *err)
 {
 	enum { OPT_REQUIRE = 256, OPT_IGNORE, OPT_FROM, OPT_FOLLOW, OPT_NO_DWARF, OPT_DEBUG_ROOT, OPT_COLOR,
-	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED, OPT_EXPECT };
+	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED, OPT_EXPECT, OPT_NO_CACHE };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' }, { "require", required_argument, NULL, OPT_REQUIRE },
@@ -144,7 +146,8 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 		{ "db", required_argument, NULL, OPT_DB }, { "record", no_argument, NULL, OPT_RECORD },
 		{ "member-limit", required_argument, NULL, OPT_MEMBER_LIMIT },
 		{ "nested", required_argument, NULL, OPT_NESTED },
-		{ "expect", required_argument, NULL, OPT_EXPECT }, { NULL, 0, NULL, 0 },
+		{ "expect", required_argument, NULL, OPT_EXPECT }, { "no-cache", no_argument, NULL, OPT_NO_CACHE },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *profile = NULL;
 	int opt;
@@ -165,6 +168,7 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 		case OPT_FOLLOW: c->follow = true; break;
 		case OPT_NO_DWARF: c->scan.elf.dwarf = false; break;
 		case OPT_DEBUG_ROOT: c->scan.elf.debug_root = optarg; break;
+		case OPT_NO_CACHE: c->no_cache = true; break;
 		case OPT_COLOR: c->color = optarg; break;
 		case 'q': c->quiet = true; break;
 		case OPT_DB: c->db = optarg; break;
@@ -305,7 +309,10 @@ int cmd_scan(int argc, char **argv)
 	} else if (c.expect.n) {
 		status = verify_expectations(&c);
 	} else {
+		char *cache_dir = c.no_cache ? NULL : dwarf_cache_default_dir();
+		c.scan.elf.cache_dir = cache_dir;
 		status = run(&c, argc, argv);
+		free(cache_dir);
 	}
 	strvec_clear(&c.require);
 	strvec_clear(&c.ignore);

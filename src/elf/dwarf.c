@@ -4,8 +4,16 @@
  * found by build-id under DEBUG_ROOT/.build-id/xx/yyyy.debug (where Debian's
  * -dbgsym packages put it). This is the only way to tell "built without the
  * flag" from "built with it but nothing needed it", so check/ prefers it.
+ *
+ * It is also by far the costliest part of a scan (inflating libc's 4 MB of
+ * compressed .debug_* sections for 1,745 units), and its answer never
+ * changes for a file that does not: when opts->cache_dir is set, results
+ * are kept in the DWARF cache (dwarf_cache.h), keyed by the stat of the
+ * file the DWARF came from. Only results read from an open file are cached:
+ * an image in memory (an archive member) has no stat to key on.
  */
 #include "elf/internal.h"
+#include "elf/dwarf_cache.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -55,14 +63,21 @@ static int macro_fortify(Dwarf_Macro *m, void *arg)
 	return DWARF_CB_OK;
 }
 
-static void collect_units(Dwarf *dw, struct elf_facts *f)
+/*
+ * Returns false when the result also depends on files other than the one
+ * read: split-DWARF skeleton units whose producer lives in a .dwo file.
+ */
+static bool collect_units(Dwarf *dw, struct elf_facts *f)
 {
+	bool self_contained = true;
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie;
 	size_t alloc = 0;
 	uint8_t unit_type;
 	Dwarf_Half version;
 	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, NULL) == 0) {
+		if (unit_type == DW_UT_skeleton)
+			self_contained = false;
 		const char *producer = die_string(&cudie, DW_AT_producer);
 		if (!producer)
 			continue;
@@ -83,6 +98,61 @@ static void collect_units(Dwarf *dw, struct elf_facts *f)
 		}
 	}
 	f->has_debug = f->cu_count > 0;
+	return self_contained;
+}
+
+/*
+ * dwz and DWARF 5 supplementary files move shared strings and macros into a
+ * second file named by a link section: a result read through one depends on
+ * that file too, which the key does not cover.
+ */
+static bool links_other_file(Elf *e)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+		return true;
+	while ((scn = elf_nextscn(e, scn))) {
+		const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(e, shstrndx, sh.sh_name) : NULL;
+		if (name && (!strcmp(name, ".gnu_debugaltlink") || !strcmp(name, ".debug_sup")))
+			return true;
+	}
+	return false;
+}
+
+/* Read the units of e's DWARF; true when the result may be cached. */
+static bool read_units(Elf *e, struct elf_facts *f)
+{
+	Dwarf *dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
+	if (!dw)
+		return true; /* no usable DWARF is a result too */
+	bool cacheable = collect_units(dw, f);
+	dwarf_end(dw);
+	return cacheable && !links_other_file(e);
+}
+
+/*
+ * The cache key of the file open on fd, or false when it has none (no
+ * cache asked for, or fstat failed).
+ */
+static bool cache_key(const struct elf_read_opts *o, int fd, struct dwarf_cache_key *k)
+{
+	struct stat st;
+	if (!o->cache_dir || fd < 0 || fstat(fd, &st) != 0)
+		return false;
+	dwarf_cache_key_stat(k, &st);
+	return true;
+}
+
+/* Store the result unless the file changed while it was read. */
+static void cache_store(const struct elf_read_opts *o, int fd, const struct dwarf_cache_key *k,
+			const struct elf_facts *f)
+{
+	struct dwarf_cache_key now;
+	if (cache_key(o, fd, &now) && now.dev == k->dev && now.ino == k->ino && now.size == k->size &&
+	    now.mtime_ns == k->mtime_ns && now.ctime_ns == k->ctime_ns)
+		dwarf_cache_store(o->cache_dir, k, f);
 }
 
 /* Read DWARF from a separate debug file named by build-id, if one exists. */
@@ -97,18 +167,20 @@ static void read_separate(const struct elf_read_opts *o, struct elf_facts *f)
 		free(path);
 		return;
 	}
-	Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	Dwarf *dw = e ? dwarf_begin_elf(e, DWARF_C_READ, NULL) : NULL;
-	if (dw) {
-		collect_units(dw, f);
-		dwarf_end(dw);
+	struct dwarf_cache_key key = { .kind = DWARF_CACHE_SEPARATE, .path = path, .build_id = f->build_id };
+	bool cached = cache_key(o, fd, &key);
+	if (!cached || !dwarf_cache_load(o->cache_dir, &key, f)) {
+		Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+		bool cacheable = e && read_units(e, f);
+		if (e)
+			elf_end(e);
+		if (cached && cacheable)
+			cache_store(o, fd, &key, f);
 	}
 	if (f->has_debug)
 		f->debug_file = path;
 	else
 		free(path);
-	if (e)
-		elf_end(e);
 	close(fd);
 }
 
@@ -122,14 +194,15 @@ int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_
 	 */
 	if (f->e_type == ET_REL)
 		return 0;
-	if (c->debug_info) {
-		Dwarf *dw = dwarf_begin_elf(c->e, DWARF_C_READ, NULL);
-		if (dw) {
-			collect_units(dw, f);
-			dwarf_end(dw);
-		}
+	if (!c->debug_info) {
+		read_separate(o, f);
 		return 0;
 	}
-	read_separate(o, f);
+	struct dwarf_cache_key key = { .kind = DWARF_CACHE_IN_FILE, .path = c->name, .build_id = f->build_id };
+	bool cached = !c->data && cache_key(o, c->fd, &key);
+	if (cached && dwarf_cache_load(o->cache_dir, &key, f))
+		return 0;
+	if (read_units(c->e, f) && cached)
+		cache_store(o, c->fd, &key, f);
 	return 0;
 }

@@ -92,7 +92,14 @@ struct elf_facts {
 struct elf_read_opts {
 	bool dwarf;             /* read DW_AT_producer of every unit */
 	const char *debug_root; /* default /usr/lib/debug */
+	const char *cache_dir;  /* keep DWARF results here (see dwarf_cache.h); NULL: no cache */
 };
+
+/*
+ * The DWARF cache's directory: $HARDEN_CACHE_DIR, else $XDG_CACHE_HOME/harden,
+ * else $HOME/.cache/harden; NULL when none of them is set. Created on first write.
+ */
+char *dwarf_cache_default_dir(void);
 
 /* True when the bytes start with the ELF magic. */
 bool elf_is_elf(const void *data, size_t size);

@@ -1,0 +1,80 @@
+/*
+ * dwarf_cache.h — a persistent cache of what dwarf.c reads from DWARF (the
+ * units, their producers and the flags parsed from them), so that a file
+ * whose DWARF was read before costs one small file read instead of
+ * inflating megabytes of compressed .debug_* sections again.
+ *
+ * Private to elf/ (and to its fuzz target and tests): other subsystems see
+ * only elf_read_opts.cache_dir and dwarf_cache_default_dir() in elf/elf.h.
+ */
+#ifndef HARDEN_ELF_DWARF_CACHE_H
+#define HARDEN_ELF_DWARF_CACHE_H
+
+#include <sys/stat.h>
+
+#include "elf/elf.h"
+
+/*
+ * Bump whenever collect_units(), the macro walk or cu_flags_parse() would
+ * produce a different result from the same DWARF, or the entry layout
+ * changes: every entry written by another format is then a miss. Entries
+ * also carry HARDEN_VERSION, so a new release never trusts an old cache.
+ */
+#define DWARF_CACHE_FORMAT 1
+
+/* Where the DWARF came from. */
+enum dwarf_cache_kind {
+	DWARF_CACHE_IN_FILE = 'f',  /* the scanned file's own .debug_* sections */
+	DWARF_CACHE_SEPARATE = 's', /* a separate debug file found by build-id */
+};
+
+/*
+ * What a cached result depends on: the file the DWARF was read from, named
+ * and identified by its stat (device, inode, size, and the modification and
+ * change times in nanoseconds: any write, rename over, chmod or touch
+ * changes one of them), plus the build-id. An entry is served only when
+ * every field matches.
+ */
+struct dwarf_cache_key {
+	enum dwarf_cache_kind kind;
+	const char *path;
+	uint64_t dev, ino, size, mtime_ns, ctime_ns;
+	const char *build_id;       /* hex, "" when none */
+};
+
+/* Fill the stat part of a key. */
+void dwarf_cache_key_stat(struct dwarf_cache_key *k, const struct stat *st);
+
+/*
+ * The entry codec. encode() appends an entry for f's units to out.
+ * decode() checks the entry (layout, bounds, checksum) and, when `want` is
+ * non-NULL, that it was written by this format and version for exactly
+ * this key; on success it sets f->cus, cu_count and has_debug (nothing
+ * else) and returns 0. Any damage or mismatch returns -1 and leaves f
+ * untouched. The entry is a file anyone able to write the cache directory
+ * could have written: every length and count is checked before use.
+ */
+void dwarf_cache_encode(const struct dwarf_cache_key *k, const struct elf_facts *f, struct buf *out);
+int dwarf_cache_decode(const void *data, size_t size, const struct dwarf_cache_key *want,
+		       struct elf_facts *f);
+
+/*
+ * The store. load() returns true and fills f (as decode()) on a hit.
+ * store() writes the entry atomically (temporary file, then rename), so
+ * concurrent harden processes and workers never see half an entry; it
+ * gives up silently when the directory cannot be created or written: a
+ * cache is an optimisation, never a reason to fail. It also declines
+ * files changed within the last second, whose timestamps could still be
+ * equal after a further change (git's "racy" files).
+ */
+bool dwarf_cache_load(const char *dir, const struct dwarf_cache_key *k, struct elf_facts *f);
+void dwarf_cache_store(const char *dir, const struct dwarf_cache_key *k, const struct elf_facts *f);
+
+/* FNV-1a, 64 bits: entry names and the entry checksum (damage, not attack). */
+uint64_t dwarf_cache_hash(const void *data, size_t n, uint64_t h);
+#define DWARF_CACHE_HASH_SEED 0xcbf29ce484222325ULL
+
+/* The entry's file name under dir: "dwarf/" and a hash of kind and path. */
+char *dwarf_cache_entry_path(const char *dir, const struct dwarf_cache_key *k);
+
+#endif
