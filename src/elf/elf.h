@@ -124,6 +124,9 @@ const char *elf_machine_name(unsigned machine);
 
 /* The base name of a fortifiable libc function given its __X_chk name, or NULL. */
 const char *fortify_base_of_chk(const char *sym, char *out, size_t outlen);
+/* The fortifiable libc functions, and the __X_chk names that guard them. */
+const char *const *fortify_names(size_t *n);
+const char *const *fortify_chk_names(size_t *n);
 /* True when `name` is a libc function that has a fortified __X_chk twin. */
 bool fortify_is_fortifiable(const char *name);
 

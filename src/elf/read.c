@@ -147,6 +147,7 @@ static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct 
 		f->kind = classify(f);
 	if (c->e)
 		elf_end(c->e);
+	free(c->notes);
 	if (rc)
 		elf_facts_free(f);
 	return rc;
