@@ -7,7 +7,10 @@
 . "$TOP/tests/lib.sh"
 cd "$WORK" || exit 1
 
-cat > prog.c <<'C'
+# small.c makes a small file, read in memory; prog.c (with 128 KiB of data)
+# one big enough to be read through its descriptor: only those have a stat
+# to key their own DWARF on. Separate debug files are keyed on their own stat.
+cat > small.c <<'C'
 #include <stdio.h>
 #include <string.h>
 int main(int argc, char **argv)
@@ -18,6 +21,7 @@ int main(int argc, char **argv)
 	return 0;
 }
 C
+{ cat small.c; echo 'volatile char pad[128 * 1024] = { 1 };'; } > prog.c
 cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; sed 's/^/# /' "$WORK/cc.err"; }; }
 is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 # scan CACHE-DIR FILE [OPTIONS]: JSON of FILE with that cache directory
@@ -85,8 +89,8 @@ for damage in truncate scribble empty; do
 done
 
 # --- separate debug info found by build-id under --debug-root
-cc_ok -g -O2 -fstack-protector-strong prog.c -o sep.full
-cc_ok -g -O3 -fstack-protector-all prog.c -o other.full
+cc_ok -g -O2 -fstack-protector-strong small.c -o sep.full
+cc_ok -g -O3 -fstack-protector-all small.c -o other.full
 bid=$(readelf -n sep.full | sed -n 's/.*Build ID: *//p')
 mkdir -p "dbg/.build-id/$(echo "$bid" | cut -c1-2)"
 dbgfile="dbg/.build-id/$(echo "$bid" | cut -c1-2)/$(echo "$bid" | cut -c3-).debug"
