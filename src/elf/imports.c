@@ -13,7 +13,7 @@
  *  - .symtab of a relocatable object: undefined symbols are global, and
  *    globals follow the locals (sh_info is the first global);
  *  - names are read only where those symbols point, in a few runs of the
- *    string table. Only names shorter than NAME_WINDOW can be of interest
+ *    string table's pages. Only names shorter than NAME_WINDOW can be of interest
  *    (note_symbol ignores longer ones), so a name is read that far at most.
  * Anything unexpected (no hash table, sizes that do not add up) returns
  * "not handled" and the caller walks the whole table as before, which is
@@ -45,12 +45,6 @@ static void want(struct wanted_list *w, uint32_t name, const char *expect)
 		w->v = xrealloc(w->v, w->alloc * sizeof(*w->v));
 	}
 	w->v[w->n++] = (struct wanted){ name, expect };
-}
-
-static int by_name_offset(const void *a, const void *b)
-{
-	uint32_t x = ((const struct wanted *)a)->name, y = ((const struct wanted *)b)->name;
-	return x < y ? -1 : x > y;
 }
 
 /* Symbols [first, first+count) of a table, converted to memory form by libelf. */
@@ -274,33 +268,91 @@ static bool want_interesting(struct elf_ctx *c, const struct gnu_hash *h, const 
  * Read the queued names in runs and record each. Lookups queued exact
  * names (their strings live in our tables, so they can be kept), the
  * walk queued whatever is there.
+ *
+ * Runs are found without sorting the names: a bitmap marks the pages of
+ * the string table that hold a name's first NAME_WINDOW bytes, neighbouring
+ * marked pages make one run, and each name finds its run by bisection.
  */
+#define STR_PAGE 4096
+
+struct run {
+	uint64_t start, end;    /* in the string table */
+	const char *bytes;
+};
+
+static size_t find_run(const struct run *runs, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (runs[mid].start <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t plan_runs(const struct wanted_list *w, uint64_t strsize, struct run **out)
+{
+	size_t pages = (size_t)((strsize + STR_PAGE - 1) / STR_PAGE), nruns = 0;
+	uint64_t *marked = xcalloc((pages + 63) / 64, sizeof(*marked));
+	for (size_t i = 0; i < w->n; i++) {
+		uint64_t last = w->v[i].name + NAME_WINDOW - 1;
+		if (last >= strsize)
+			last = strsize - 1;
+		for (uint64_t p = w->v[i].name / STR_PAGE; p <= last / STR_PAGE; p++)
+			marked[p / 64] |= (uint64_t)1 << (p % 64);
+	}
+	struct run *runs = NULL;
+	size_t alloc = 0;
+	for (size_t p = 0; p < pages; p++) {
+		if (!(marked[p / 64] & (uint64_t)1 << (p % 64)))
+			continue;
+		uint64_t start = (uint64_t)p * STR_PAGE, end = start + STR_PAGE;
+		if (nruns && runs[nruns - 1].end + RUN_GAP >= start) {
+			runs[nruns - 1].end = end; /* close enough: one read */
+			continue;
+		}
+		if (nruns == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			runs = xrealloc(runs, alloc * sizeof(*runs));
+		}
+		runs[nruns++] = (struct run){ start, end, NULL };
+	}
+	free(marked);
+	if (nruns && runs[nruns - 1].end > strsize)
+		runs[nruns - 1].end = strsize;
+	*out = runs;
+	return nruns;
+}
+
 static bool record_names(struct elf_ctx *c, struct elf_facts *f, const GElf_Shdr *strsh,
 			 struct wanted_list *w, bool versioned)
 {
-	qsort(w->v, w->n, sizeof(*w->v), by_name_offset);
-	for (size_t i = 0; i < w->n;) {
-		uint64_t start = w->v[i].name, end = start + NAME_WINDOW;
-		size_t j = i + 1;
-		while (j < w->n && w->v[j].name < end + RUN_GAP) {
-			end = (uint64_t)w->v[j].name + NAME_WINDOW;
-			j++;
-		}
-		if (end > strsh->sh_size)
-			end = strsh->sh_size;
-		Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)(strsh->sh_offset + start), end - start, ELF_T_BYTE);
-		if (!d || d->d_size != end - start)
-			return false;
-		for (; i < j; i++) {
-			const char *name = (const char *)d->d_buf + (w->v[i].name - start);
-			size_t room = end - w->v[i].name;
-			if (!memchr(name, '\0', room < NAME_WINDOW ? room : NAME_WINDOW))
-				continue; /* too long to matter, or runs off the table: not a name we know */
-			if (!w->v[i].expect || !strcmp(name, w->v[i].expect))
-				elf_note_symbol(f, name, false, versioned);
-		}
+	if (w->n == 0)
+		return true;
+	struct run *runs;
+	size_t nruns = plan_runs(w, strsh->sh_size, &runs);
+	bool ok = true;
+	for (size_t r = 0; ok && r < nruns; r++) {
+		Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)(strsh->sh_offset + runs[r].start),
+						   runs[r].end - runs[r].start, ELF_T_BYTE);
+		ok = d && d->d_size == runs[r].end - runs[r].start;
+		if (ok)
+			runs[r].bytes = d->d_buf;
 	}
-	return true;
+	for (size_t i = 0; ok && i < w->n; i++) {
+		const struct run *run = &runs[find_run(runs, nruns, w->v[i].name)];
+		const char *name = run->bytes + (w->v[i].name - run->start);
+		uint64_t room = run->end - w->v[i].name;
+		if (!memchr(name, '\0', room < NAME_WINDOW ? room : NAME_WINDOW))
+			continue; /* too long to matter, or runs off the table: not a name we know */
+		if (!w->v[i].expect || !strcmp(name, w->v[i].expect))
+			elf_note_symbol(f, name, false, versioned);
+	}
+	free(runs);
+	return ok;
 }
 
 static bool string_table(struct elf_ctx *c, const GElf_Shdr *symsh, GElf_Shdr *strsh)
