@@ -81,7 +81,7 @@ void scan_image(const char *path, const void *data, size_t size,
  * of a few hundred bytes, and a system call costs more than copying a few
  * pages. Bigger files are read through libelf, only the parts needed.
  */
-#define READ_WHOLE_MAX (64 * 1024)
+#define READ_WHOLE_MAX (16 * 1024)
 
 /* Read a small regular file whole; 0, or an errno. */
 static int read_small(int fd, size_t size, unsigned char **data, size_t *got)
