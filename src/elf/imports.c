@@ -97,7 +97,8 @@ static bool want_undefined(struct elf_ctx *c, const GElf_Shdr *sh, size_t first,
  */
 struct gnu_hash {
 	struct elf_ctx *c;
-	uint64_t off;           /* of the section in the file */
+	uint64_t off, size;     /* of the section in the file */
+	const unsigned char *whole; /* the section, when small enough to read at once */
 	const unsigned char *bloom;
 	bool big_endian, wide;  /* bloom words are 64-bit in ELFCLASS64 */
 	uint32_t nbuckets, symoffset, bloom_size, bloom_shift;
@@ -116,6 +117,22 @@ static const unsigned char *bytes_at(struct elf_ctx *c, uint64_t off, size_t len
 	Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)off, len, ELF_T_BYTE);
 	return d && d->d_size == len ? d->d_buf : NULL;
 }
+
+/* Bytes of the hash table: from the whole section when it was read, else read now. */
+static const unsigned char *hash_bytes(const struct gnu_hash *h, uint64_t off, size_t len)
+{
+	if (h->whole)
+		return off >= h->off && off - h->off <= h->size && len <= h->size - (off - h->off) ? h->whole + (off - h->off)
+														: NULL;
+	return bytes_at(h->c, off, len);
+}
+
+/*
+ * A table this small is read at once: in a library of a few thousand
+ * symbols, the Bloom filter lets a good share of our names through, and
+ * two reads per name cost more than the whole table.
+ */
+#define HASH_WHOLE_MAX (64 * 1024)
 
 static uint64_t bloom_at(const struct gnu_hash *h, size_t i)
 {
@@ -138,7 +155,7 @@ static bool gnu_hash_open(struct elf_ctx *c, Elf_Scn *scn, size_t nsyms, struct 
 	if (!gelf_getshdr(scn, &sh) || !ctx_in_bounds(c, sh.sh_offset, sh.sh_size) || sh.sh_size < 16 ||
 	    !(head = bytes_at(c, sh.sh_offset, 16)))
 		return false;
-	*h = (struct gnu_hash){ .c = c, .off = sh.sh_offset, .nsyms = nsyms,
+	*h = (struct gnu_hash){ .c = c, .off = sh.sh_offset, .size = sh.sh_size, .nsyms = nsyms,
 				.big_endian = c->ehdr.e_ident[EI_DATA] == ELFDATA2MSB,
 				.wide = c->ehdr.e_ident[EI_CLASS] == ELFCLASS64 };
 	h->nbuckets = u32_at(h->big_endian, head);
@@ -152,7 +169,9 @@ static bool gnu_hash_open(struct elf_ctx *c, Elf_Scn *scn, size_t nsyms, struct 
 	uint64_t need = buckets_off(h) - h->off + (uint64_t)h->nbuckets * 4 + (uint64_t)(nsyms - h->symoffset) * 4;
 	if (need > sh.sh_size)
 		return false;
-	h->bloom = bytes_at(c, h->off + 16, (size_t)h->bloom_size * (h->wide ? 8 : 4));
+	if (sh.sh_size <= HASH_WHOLE_MAX && !(h->whole = bytes_at(c, h->off, sh.sh_size)))
+		return false;
+	h->bloom = hash_bytes(h, h->off + 16, (size_t)h->bloom_size * (h->wide ? 8 : 4));
 	return h->bloom != NULL;
 }
 
@@ -194,7 +213,7 @@ static bool lookup(const struct gnu_hash *h, const char *name, struct candidate_
 	uint64_t mask = (uint64_t)1 << (hash % bits) | (uint64_t)1 << ((hash >> (h->bloom_shift % 32)) % bits);
 	if ((word & mask) != mask)
 		return true;
-	const unsigned char *bucket = bytes_at(h->c, buckets_off(h) + (uint64_t)(hash % h->nbuckets) * 4, 4);
+	const unsigned char *bucket = hash_bytes(h, buckets_off(h) + (uint64_t)(hash % h->nbuckets) * 4, 4);
 	if (!bucket)
 		return false;
 	uint32_t i = u32_at(h->big_endian, bucket);
@@ -203,7 +222,7 @@ static bool lookup(const struct gnu_hash *h, const char *name, struct candidate_
 	uint64_t chains = buckets_off(h) + (uint64_t)h->nbuckets * 4;
 	while (i < h->nsyms) {
 		size_t n = h->nsyms - i < CHAIN_READ ? h->nsyms - i : CHAIN_READ;
-		const unsigned char *words = bytes_at(h->c, chains + (uint64_t)(i - h->symoffset) * 4, n * 4);
+		const unsigned char *words = hash_bytes(h, chains + (uint64_t)(i - h->symoffset) * 4, n * 4);
 		if (!words)
 			return false;
 		for (size_t k = 0; k < n; k++, i++) {
