@@ -13,7 +13,7 @@
  *  - .symtab of a relocatable object: undefined symbols are global, and
  *    globals follow the locals (sh_info is the first global);
  *  - names are read only where those symbols point, in a few runs of the
- *    string table. Only names shorter than NAME_WINDOW can be of interest
+ *    string table's pages. Only names shorter than NAME_WINDOW can be of interest
  *    (note_symbol ignores longer ones), so a name is read that far at most.
  * Anything unexpected (no hash table, sizes that do not add up) returns
  * "not handled" and the caller walks the whole table as before, which is
@@ -45,12 +45,6 @@ static void want(struct wanted_list *w, uint32_t name, const char *expect)
 		w->v = xrealloc(w->v, w->alloc * sizeof(*w->v));
 	}
 	w->v[w->n++] = (struct wanted){ name, expect };
-}
-
-static int by_name_offset(const void *a, const void *b)
-{
-	uint32_t x = ((const struct wanted *)a)->name, y = ((const struct wanted *)b)->name;
-	return x < y ? -1 : x > y;
 }
 
 /* Symbols [first, first+count) of a table, converted to memory form by libelf. */
@@ -103,7 +97,8 @@ static bool want_undefined(struct elf_ctx *c, const GElf_Shdr *sh, size_t first,
  */
 struct gnu_hash {
 	struct elf_ctx *c;
-	uint64_t off;           /* of the section in the file */
+	uint64_t off, size;     /* of the section in the file */
+	const unsigned char *whole; /* the section, when small enough to read at once */
 	const unsigned char *bloom;
 	bool big_endian, wide;  /* bloom words are 64-bit in ELFCLASS64 */
 	uint32_t nbuckets, symoffset, bloom_size, bloom_shift;
@@ -122,6 +117,22 @@ static const unsigned char *bytes_at(struct elf_ctx *c, uint64_t off, size_t len
 	Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)off, len, ELF_T_BYTE);
 	return d && d->d_size == len ? d->d_buf : NULL;
 }
+
+/* Bytes of the hash table: from the whole section when it was read, else read now. */
+static const unsigned char *hash_bytes(const struct gnu_hash *h, uint64_t off, size_t len)
+{
+	if (h->whole)
+		return off >= h->off && off - h->off <= h->size && len <= h->size - (off - h->off) ? h->whole + (off - h->off)
+														: NULL;
+	return bytes_at(h->c, off, len);
+}
+
+/*
+ * A table this small is read at once: in a library of a few thousand
+ * symbols, the Bloom filter lets a good share of our names through, and
+ * two reads per name cost more than the whole table.
+ */
+#define HASH_WHOLE_MAX (64 * 1024)
 
 static uint64_t bloom_at(const struct gnu_hash *h, size_t i)
 {
@@ -144,7 +155,7 @@ static bool gnu_hash_open(struct elf_ctx *c, Elf_Scn *scn, size_t nsyms, struct 
 	if (!gelf_getshdr(scn, &sh) || !ctx_in_bounds(c, sh.sh_offset, sh.sh_size) || sh.sh_size < 16 ||
 	    !(head = bytes_at(c, sh.sh_offset, 16)))
 		return false;
-	*h = (struct gnu_hash){ .c = c, .off = sh.sh_offset, .nsyms = nsyms,
+	*h = (struct gnu_hash){ .c = c, .off = sh.sh_offset, .size = sh.sh_size, .nsyms = nsyms,
 				.big_endian = c->ehdr.e_ident[EI_DATA] == ELFDATA2MSB,
 				.wide = c->ehdr.e_ident[EI_CLASS] == ELFCLASS64 };
 	h->nbuckets = u32_at(h->big_endian, head);
@@ -158,7 +169,9 @@ static bool gnu_hash_open(struct elf_ctx *c, Elf_Scn *scn, size_t nsyms, struct 
 	uint64_t need = buckets_off(h) - h->off + (uint64_t)h->nbuckets * 4 + (uint64_t)(nsyms - h->symoffset) * 4;
 	if (need > sh.sh_size)
 		return false;
-	h->bloom = bytes_at(c, h->off + 16, (size_t)h->bloom_size * (h->wide ? 8 : 4));
+	if (sh.sh_size <= HASH_WHOLE_MAX && !(h->whole = bytes_at(c, h->off, sh.sh_size)))
+		return false;
+	h->bloom = hash_bytes(h, h->off + 16, (size_t)h->bloom_size * (h->wide ? 8 : 4));
 	return h->bloom != NULL;
 }
 
@@ -200,7 +213,7 @@ static bool lookup(const struct gnu_hash *h, const char *name, struct candidate_
 	uint64_t mask = (uint64_t)1 << (hash % bits) | (uint64_t)1 << ((hash >> (h->bloom_shift % 32)) % bits);
 	if ((word & mask) != mask)
 		return true;
-	const unsigned char *bucket = bytes_at(h->c, buckets_off(h) + (uint64_t)(hash % h->nbuckets) * 4, 4);
+	const unsigned char *bucket = hash_bytes(h, buckets_off(h) + (uint64_t)(hash % h->nbuckets) * 4, 4);
 	if (!bucket)
 		return false;
 	uint32_t i = u32_at(h->big_endian, bucket);
@@ -209,7 +222,7 @@ static bool lookup(const struct gnu_hash *h, const char *name, struct candidate_
 	uint64_t chains = buckets_off(h) + (uint64_t)h->nbuckets * 4;
 	while (i < h->nsyms) {
 		size_t n = h->nsyms - i < CHAIN_READ ? h->nsyms - i : CHAIN_READ;
-		const unsigned char *words = bytes_at(h->c, chains + (uint64_t)(i - h->symoffset) * 4, n * 4);
+		const unsigned char *words = hash_bytes(h, chains + (uint64_t)(i - h->symoffset) * 4, n * 4);
 		if (!words)
 			return false;
 		for (size_t k = 0; k < n; k++, i++) {
@@ -274,33 +287,91 @@ static bool want_interesting(struct elf_ctx *c, const struct gnu_hash *h, const 
  * Read the queued names in runs and record each. Lookups queued exact
  * names (their strings live in our tables, so they can be kept), the
  * walk queued whatever is there.
+ *
+ * Runs are found without sorting the names: a bitmap marks the pages of
+ * the string table that hold a name's first NAME_WINDOW bytes, neighbouring
+ * marked pages make one run, and each name finds its run by bisection.
  */
+#define STR_PAGE 4096
+
+struct run {
+	uint64_t start, end;    /* in the string table */
+	const char *bytes;
+};
+
+static size_t find_run(const struct run *runs, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (runs[mid].start <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static size_t plan_runs(const struct wanted_list *w, uint64_t strsize, struct run **out)
+{
+	size_t pages = (size_t)((strsize + STR_PAGE - 1) / STR_PAGE), nruns = 0;
+	uint64_t *marked = xcalloc((pages + 63) / 64, sizeof(*marked));
+	for (size_t i = 0; i < w->n; i++) {
+		uint64_t last = w->v[i].name + NAME_WINDOW - 1;
+		if (last >= strsize)
+			last = strsize - 1;
+		for (uint64_t p = w->v[i].name / STR_PAGE; p <= last / STR_PAGE; p++)
+			marked[p / 64] |= (uint64_t)1 << (p % 64);
+	}
+	struct run *runs = NULL;
+	size_t alloc = 0;
+	for (size_t p = 0; p < pages; p++) {
+		if (!(marked[p / 64] & (uint64_t)1 << (p % 64)))
+			continue;
+		uint64_t start = (uint64_t)p * STR_PAGE, end = start + STR_PAGE;
+		if (nruns && runs[nruns - 1].end + RUN_GAP >= start) {
+			runs[nruns - 1].end = end; /* close enough: one read */
+			continue;
+		}
+		if (nruns == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			runs = xrealloc(runs, alloc * sizeof(*runs));
+		}
+		runs[nruns++] = (struct run){ start, end, NULL };
+	}
+	free(marked);
+	if (nruns && runs[nruns - 1].end > strsize)
+		runs[nruns - 1].end = strsize;
+	*out = runs;
+	return nruns;
+}
+
 static bool record_names(struct elf_ctx *c, struct elf_facts *f, const GElf_Shdr *strsh,
 			 struct wanted_list *w, bool versioned)
 {
-	qsort(w->v, w->n, sizeof(*w->v), by_name_offset);
-	for (size_t i = 0; i < w->n;) {
-		uint64_t start = w->v[i].name, end = start + NAME_WINDOW;
-		size_t j = i + 1;
-		while (j < w->n && w->v[j].name < end + RUN_GAP) {
-			end = (uint64_t)w->v[j].name + NAME_WINDOW;
-			j++;
-		}
-		if (end > strsh->sh_size)
-			end = strsh->sh_size;
-		Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)(strsh->sh_offset + start), end - start, ELF_T_BYTE);
-		if (!d || d->d_size != end - start)
-			return false;
-		for (; i < j; i++) {
-			const char *name = (const char *)d->d_buf + (w->v[i].name - start);
-			size_t room = end - w->v[i].name;
-			if (!memchr(name, '\0', room < NAME_WINDOW ? room : NAME_WINDOW))
-				continue; /* too long to matter, or runs off the table: not a name we know */
-			if (!w->v[i].expect || !strcmp(name, w->v[i].expect))
-				elf_note_symbol(f, name, false, versioned);
-		}
+	if (w->n == 0)
+		return true;
+	struct run *runs;
+	size_t nruns = plan_runs(w, strsh->sh_size, &runs);
+	bool ok = true;
+	for (size_t r = 0; ok && r < nruns; r++) {
+		Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)(strsh->sh_offset + runs[r].start),
+						   runs[r].end - runs[r].start, ELF_T_BYTE);
+		ok = d && d->d_size == runs[r].end - runs[r].start;
+		if (ok)
+			runs[r].bytes = d->d_buf;
 	}
-	return true;
+	for (size_t i = 0; ok && i < w->n; i++) {
+		const struct run *run = &runs[find_run(runs, nruns, w->v[i].name)];
+		const char *name = run->bytes + (w->v[i].name - run->start);
+		uint64_t room = run->end - w->v[i].name;
+		if (!memchr(name, '\0', room < NAME_WINDOW ? room : NAME_WINDOW))
+			continue; /* too long to matter, or runs off the table: not a name we know */
+		if (!w->v[i].expect || !strcmp(name, w->v[i].expect))
+			elf_note_symbol(f, name, false, versioned);
+	}
+	free(runs);
+	return ok;
 }
 
 static bool string_table(struct elf_ctx *c, const GElf_Shdr *symsh, GElf_Shdr *strsh)

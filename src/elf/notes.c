@@ -63,8 +63,12 @@ static void walk_notes(struct elf_facts *f, Elf_Data *d)
 			parse_properties(f, base + desc_off, nh.n_descsz);
 		if (gnu && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0 &&
 		    nh.n_descsz * 2 < sizeof(f->build_id)) {
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				snprintf(f->build_id + 2 * i, 3, "%02x", base[desc_off + i]);
+			static const char hex[] = "0123456789abcdef";
+			for (size_t i = 0; i < nh.n_descsz; i++) {
+				f->build_id[2 * i] = hex[base[desc_off + i] >> 4];
+				f->build_id[2 * i + 1] = hex[base[desc_off + i] & 15];
+			}
+			f->build_id[2 * nh.n_descsz] = '\0';
 		}
 		off = next;
 	}

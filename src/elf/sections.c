@@ -10,31 +10,55 @@
 #include <string.h>
 
 /*
- * The section name table, taken once: a relocatable object can have tens
- * of thousands of sections (one per function and datum), and looking each
- * name up through elf_strptr() was a good part of reading one.
+ * Section names, read only for the sections that can carry a name we look
+ * for. A relocatable object can have tens of thousands of sections (one per
+ * function and datum) and a megabyte of names: a small table is read whole,
+ * a big one a few bytes per name asked.
  */
-static void section_names(struct elf_ctx *c, const char **names, size_t *size)
+#define NAMES_WHOLE_MAX 4096
+
+struct section_names {
+	struct elf_ctx *c;
+	uint64_t off, size;
+	bool opened, usable;
+	const char *whole;      /* the table, when small */
+};
+
+static void names_open(struct section_names *n)
 {
-	Elf_Scn *scn = c->have_shstr ? elf_getscn(c->e, c->shstrndx) : NULL;
+	Elf_Scn *scn = n->c->have_shstr ? elf_getscn(n->c->e, n->c->shstrndx) : NULL;
 	GElf_Shdr sh;
-	Elf_Data *d = NULL;
-	*names = NULL;
-	*size = 0;
-	if (scn && gelf_getshdr(scn, &sh) && sh.sh_type == SHT_STRTAB && ctx_in_bounds(c, sh.sh_offset, sh.sh_size))
-		d = elf_getdata(scn, NULL);
-	if (d && d->d_buf && d->d_size) {
-		*names = d->d_buf;
-		*size = d->d_size;
+	n->opened = true;
+	if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_STRTAB || !ctx_in_bounds(n->c, sh.sh_offset, sh.sh_size) ||
+	    sh.sh_size == 0)
+		return;
+	n->off = sh.sh_offset;
+	n->size = sh.sh_size;
+	n->usable = true;
+	if (n->size <= NAMES_WHOLE_MAX) {
+		Elf_Data *d = elf_getdata(scn, NULL);
+		n->whole = d && d->d_buf && d->d_size == n->size ? d->d_buf : NULL;
+		n->usable = n->whole != NULL;
 	}
 }
 
-/* True when the name at `off` is exactly `want` (NUL included, inside the table). */
-static bool name_is(const char *names, size_t size, uint64_t off, const char *want, size_t len)
+/* True when the name at `idx` is exactly `want` (NUL included, inside the table). */
+static bool name_is(struct section_names *n, uint64_t idx, const char *want, size_t len)
 {
-	return names && off < size && size - off > len && !memcmp(names + off, want, len + 1);
+	if (!n->opened)
+		names_open(n);
+	if (!n->usable || idx >= n->size || n->size - idx <= len)
+		return false;
+	const char *p = n->whole ? n->whole + idx : NULL;
+	if (!p) {
+		Elf_Data *d = elf_getdata_rawchunk(n->c->e, (int64_t)(n->off + idx), len + 1, ELF_T_BYTE);
+		if (!d || d->d_size != len + 1)
+			return false;
+		p = d->d_buf;
+	}
+	return !memcmp(p, want, len + 1);
 }
-#define NAME_IS(names, size, off, lit) name_is(names, size, off, lit, sizeof(lit) - 1)
+#define NAME_IS(n, off, lit) name_is(n, off, lit, sizeof(lit) - 1)
 
 static void note_section(struct elf_ctx *c, Elf_Scn *scn)
 {
@@ -47,9 +71,7 @@ static void note_section(struct elf_ctx *c, Elf_Scn *scn)
 
 int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 {
-	const char *names = NULL;
-	size_t names_size = 0;
-	bool names_read = false;
+	struct section_names names = { .c = c };
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(c->e, scn))) {
 		GElf_Shdr sh;
@@ -82,15 +104,16 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 		default:
 			continue;
 		}
-		/* the names we look for are PROGBITS (or notes): DWARF, and the objects' stack marker */
-		if (!names_read) {
-			section_names(c, &names, &names_size);
-			names_read = true;
-		}
-		if (NAME_IS(names, names_size, sh.sh_name, ".debug_info") ||
-		    NAME_IS(names, names_size, sh.sh_name, ".zdebug_info"))
+		/*
+		 * The names we look for are of sections not loaded at run time:
+		 * DWARF, and the objects' stack marker (an assembler writes it
+		 * with no flags, or only "x").
+		 */
+		if (sh.sh_flags & SHF_ALLOC)
+			continue;
+		if (NAME_IS(&names, sh.sh_name, ".debug_info") || NAME_IS(&names, sh.sh_name, ".zdebug_info"))
 			c->debug_info = scn;
-		if (f->e_type == ET_REL && NAME_IS(names, names_size, sh.sh_name, ".note.GNU-stack")) {
+		if (f->e_type == ET_REL && NAME_IS(&names, sh.sh_name, ".note.GNU-stack")) {
 			f->has_gnu_stack = true;
 			f->exec_stack = (sh.sh_flags & SHF_EXECINSTR) != 0;
 		}

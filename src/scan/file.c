@@ -81,7 +81,7 @@ void scan_image(const char *path, const void *data, size_t size,
  * of a few hundred bytes, and a system call costs more than copying a few
  * pages. Bigger files are read through libelf, only the parts needed.
  */
-#define READ_WHOLE_MAX (64 * 1024)
+#define READ_WHOLE_MAX (16 * 1024)
 
 /* Read a small regular file whole; 0, or an errno. */
 static int read_small(int fd, size_t size, unsigned char **data, size_t *got)
@@ -113,6 +113,29 @@ static void scan_small(const char *path, int fd, size_t size, const struct scan_
 	free(data);
 }
 
+/*
+ * A directory met as an input (a line of a --from list, which is not
+ * stat'ed beforehand): its files are scanned here, in the walk's order,
+ * into this one batch.
+ */
+static void scan_tree(const char *path, const struct scan_opts *o, struct scan_batch *out)
+{
+	struct strvec files = { 0 }, errors = { 0 };
+	struct walk_opts wo = { .follow = false };
+	char *root = xstrdup(path);
+	walk_paths(&root, 1, &wo, &files, &errors);
+	for (size_t i = 0; i < errors.n; i++) {
+		struct scan_record *r = scan_batch_add(out);
+		r->path = xstrdup(path);
+		r->error = xstrdup(errors.v[i]);
+	}
+	for (size_t i = 0; i < files.n; i++)
+		scan_path(files.v[i], o, out);
+	free(root);
+	strvec_clear(&files);
+	strvec_clear(&errors);
+}
+
 void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *out)
 {
 	unsigned char magic[512];
@@ -126,6 +149,8 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 	}
 	if (fstat(fd, &st) != 0) {
 		record_error(out, path, "cannot stat: %s", errno);
+	} else if (S_ISDIR(st.st_mode)) {
+		scan_tree(path, o, out);
 	} else if (!S_ISREG(st.st_mode)) {
 		out->skipped++;
 	} else if (st.st_size <= READ_WHOLE_MAX) {
