@@ -374,11 +374,17 @@ static bool record_names(struct elf_ctx *c, struct elf_facts *f, const GElf_Shdr
 	return ok;
 }
 
+/*
+ * The symbols' string table, which must end with a NUL like any string
+ * table (else the full walk reports it): then every name ends inside it.
+ */
 static bool string_table(struct elf_ctx *c, const GElf_Shdr *symsh, GElf_Shdr *strsh)
 {
 	Elf_Scn *scn = elf_getscn(c->e, symsh->sh_link);
-	return scn && gelf_getshdr(scn, strsh) && strsh->sh_type == SHT_STRTAB &&
-	       ctx_in_bounds(c, strsh->sh_offset, strsh->sh_size);
+	const unsigned char *last;
+	return scn && gelf_getshdr(scn, strsh) && strsh->sh_type == SHT_STRTAB && strsh->sh_size > 0 &&
+	       ctx_in_bounds(c, strsh->sh_offset, strsh->sh_size) &&
+	       (last = bytes_at(c, strsh->sh_offset + strsh->sh_size - 1, 1)) && *last == '\0';
 }
 
 bool elf_read_imports(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *symscn)

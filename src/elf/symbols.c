@@ -144,7 +144,7 @@ static bool is_big(struct elf_ctx *c, Elf_Scn *scn)
 	GElf_Shdr sh, str;
 	Elf_Scn *strscn;
 	return gelf_getshdr(scn, &sh) && (strscn = elf_getscn(c->e, sh.sh_link)) && gelf_getshdr(strscn, &str) &&
-	       sh.sh_size + str.sh_size > SMALL_TABLE;
+	       sh.sh_size + str.sh_size > (c->imports_from ? c->imports_from : SMALL_TABLE);
 }
 
 /* The imports of a table: only them when it is big and allows it, else every symbol. */
