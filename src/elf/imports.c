@@ -13,8 +13,9 @@
  *  - .symtab of a relocatable object: undefined symbols are global, and
  *    globals follow the locals (sh_info is the first global);
  *  - names are read only where those symbols point, in a few runs of the
- *    string table's pages. Only names shorter than NAME_WINDOW can be of interest
- *    (note_symbol ignores longer ones), so a name is read that far at most.
+ *    string table's pages. Only names shorter than NAME_WINDOW can be of
+ *    interest (elf_note_symbol ignores longer ones), so a name is read that
+ *    far at most.
  * Anything unexpected (no hash table, sizes that do not add up) returns
  * "not handled" and the caller walks the whole table as before, which is
  * also where malformed tables are reported.
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_WINDOW 128  /* note_symbol ignores names this long */
+#define NAME_WINDOW 128  /* elf_note_symbol ignores names this long */
 #define RUN_GAP 4096     /* names closer than this are read in one piece */
 
 /* One undefined symbol whose name is still to be read. */

@@ -180,7 +180,9 @@ int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f)
 {
 	int rc = read_evidence(c, f);
 	/* sorted: the lists must not depend on the order the table was read in */
-	qsort(f->fortified.v, f->fortified.n, sizeof(*f->fortified.v), by_name);
-	qsort(f->unfortified.v, f->unfortified.n, sizeof(*f->unfortified.v), by_name);
+	if (f->fortified.n > 1)
+		qsort(f->fortified.v, f->fortified.n, sizeof(*f->fortified.v), by_name);
+	if (f->unfortified.n > 1)
+		qsort(f->unfortified.v, f->unfortified.n, sizeof(*f->unfortified.v), by_name);
 	return rc;
 }
