@@ -4,17 +4,19 @@
  * Why: harden is linked with -z now (full RELRO, the protection `harden scan`
  * demands of others), so the loader binds every symbol of every linked
  * library before main(). libarchive alone drags in libxml2, ICU, libstdc++,
- * nettle, acl, lz4, zstd...; with libcrypto that was 21 shared libraries and
- * ~3 ms before the first instruction of ours, paid by every `harden cc` (run
- * thousands of times per build), every `harden sandbox` and every scan.
- * Most calls never read an archive nor hash a vulnerability list, so these
- * two libraries are dlopen()ed (RTLD_NOW: bound at once, like the rest) by
- * their SONAME on first use, as systemd does for its optional libraries.
+ * nettle, acl, lz4, zstd...; with libcrypto and SQLite that was 21 shared
+ * libraries and ~3 ms before the first instruction of ours, paid by every
+ * `harden cc` (run thousands of times per build), every `harden sandbox` and
+ * every scan. Most calls never read an archive, hash a vulnerability list nor
+ * touch the scan history, so these three libraries are dlopen()ed (RTLD_NOW:
+ * bound at once, like the rest) by their SONAME on first use, as systemd
+ * does for its optional libraries.
  *
  * How: each library is a table of function pointers whose members carry the
  * names and, through typeof(), the exact prototypes of the real header: the
- * compiler checks every call against <archive.h> or <openssl/evp.h> as if
- * linked directly, and a prototype that changes breaks the build, not a run.
+ * compiler checks every call against <archive.h>, <openssl/evp.h> or
+ * <sqlite3.h> as if linked directly, and a prototype that changes breaks the
+ * build, not a run.
  * A call site reads `la->archive_read_new()`, greppable under its real name.
  * The table is filled once, under pthread_once, then made read-only (the
  * page is mprotect()ed, as RELRO does for the GOT): a writable table of
@@ -37,6 +39,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
+#include <sqlite3.h>
 
 /* One pointer member named and typed after the real function. */
 #define DL_POINTER(name) typeof(name) *name;
@@ -92,14 +95,40 @@ struct libcrypto {
 	LIBCRYPTO_FUNCTIONS(DL_POINTER)
 };
 
+/* Every SQLite function harden calls (the scan history: --db, diff, history). */
+#define LIBSQLITE3_FUNCTIONS(X) \
+	X(sqlite3_bind_int) \
+	X(sqlite3_bind_int64) \
+	X(sqlite3_bind_null) \
+	X(sqlite3_bind_text) \
+	X(sqlite3_busy_timeout) \
+	X(sqlite3_close) \
+	X(sqlite3_column_int) \
+	X(sqlite3_column_int64) \
+	X(sqlite3_column_text) \
+	X(sqlite3_errmsg) \
+	X(sqlite3_exec) \
+	X(sqlite3_finalize) \
+	X(sqlite3_free) \
+	X(sqlite3_last_insert_rowid) \
+	X(sqlite3_open_v2) \
+	X(sqlite3_prepare_v2) \
+	X(sqlite3_reset) \
+	X(sqlite3_step)
+
+struct libsqlite3 {
+	LIBSQLITE3_FUNCTIONS(DL_POINTER)
+};
+
 /*
- * libarchive.so.13 / libcrypto.so.3, loaded on the first call from any
+ * libarchive.so.13 / libcrypto.so.3 / libsqlite3.so.0, loaded on the first call from any
  * thread; later calls cost one pthread_once check. NULL with err set
  * (library, purpose, Debian package) when the library cannot be loaded;
  * every later call gives the same answer.
  */
 const struct libarchive *libarchive_load(struct herr *err);
 const struct libcrypto *libcrypto_load(struct herr *err);
+const struct libsqlite3 *libsqlite3_load(struct herr *err);
 
 /* --- the generic loader behind them (load.c) --- */
 

@@ -1,4 +1,4 @@
-# libarchive and libcrypto are loaded on first use (src/dl/). When one is
+# libarchive, libcrypto and SQLite are loaded on first use (src/dl/). When one is
 # missing (made so by the test-only HARDEN_TEST_DL_MISSING: the loader really
 # calls dlopen() on a name that does not exist), the command that needs it
 # fails with exit 2 and a message naming the library and its Debian package;
@@ -6,6 +6,7 @@
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/pkg/fixtures.inc"
 H="$HARDEN"
+export XDG_DATA_HOME="$WORK/data"
 DATA="$TOP/../shared/data/vuln"
 
 mkdir -p "$WORK/bin" "$WORK/repo"
@@ -15,9 +16,9 @@ DEB="$WORK/repo/hgood_1.0-1_amd64.deb"
 
 # --- not loaded at start: neither linked nor opened by a command that needs neither
 ldd "$H" >"$WORK/ldd"
-lacks "harden is not linked with libarchive nor libcrypto" "$WORK/ldd" 'libarchive|libcrypto|libxml2|libicu'
+lacks "harden is not linked with libarchive, libcrypto nor SQLite" "$WORK/ldd" 'libarchive|libcrypto|libsqlite3|libxml2|libicu'
 LD_DEBUG=files "$H" scan "$WORK/bin/good" >/dev/null 2>"$WORK/ld"
-lacks "scanning an ELF file opens neither library" "$WORK/ld" 'file=lib(archive|crypto)\.so'
+lacks "scanning an ELF file opens none of them" "$WORK/ld" 'file=lib(archive|crypto|sqlite3)\.so'
 LD_DEBUG=files "$H" scan "$DEB" >/dev/null 2>"$WORK/ld"
 contains "scanning a .deb opens libarchive (the control case)" "$WORK/ld" 'file=libarchive\.so\.13'
 
@@ -60,9 +61,23 @@ else
 	skip "no vulnerability lists in $DATA"
 fi
 
+# --- SQLite missing: only the history needs it
+expect_exit 0 "with SQLite a run is recorded (the control case)" "$H" scan --db "$WORK/h.db" "$DEB"
+expect_exit 0 "...and read back" "$H" history --db "$WORK/h.db" hgood
+contains "...with its version" "$WORK/out" '1\.0-1'
+export HARDEN_TEST_DL_MISSING=libsqlite3.so.0
+expect_exit 2 "scan --db cannot record without SQLite: exit 2" "$H" scan --db "$WORK/h.db" "$WORK/bin/good"
+contains "...naming the database, the library and the package" "$WORK/err" \
+	'h\.db: libsqlite3\.so\.0 is needed to record and compare scan runs .*install the Debian package libsqlite3-0'
+expect_exit 2 "history cannot read without SQLite" "$H" history --db "$WORK/h.db" hgood
+contains "...saying why" "$WORK/err" 'libsqlite3\.so\.0 .*libsqlite3-0'
+expect_exit 0 "a scan without --db needs no SQLite" "$H" scan "$DEB"
+expect_exit 0 "diff of two directories needs no SQLite" "$H" diff "$WORK/bin" "$WORK/bin"
+unset HARDEN_TEST_DL_MISSING
+
 # --- both missing at once, and the variable gone: all back
-export HARDEN_TEST_DL_MISSING=libcrypto.so.3,libarchive.so.13
-expect_exit 2 "both missing: the .deb still fails cleanly" "$H" scan "$DEB"
+export HARDEN_TEST_DL_MISSING=libcrypto.so.3,libarchive.so.13,libsqlite3.so.0
+expect_exit 2 "all three missing: the .deb still fails cleanly" "$H" scan "$DEB"
 unset HARDEN_TEST_DL_MISSING
 expect_exit 0 "without the test variable the .deb is read" "$H" scan -f json "$DEB"
 contains "...its member scanned" "$WORK/out" '"member":"usr/bin/hgood"'

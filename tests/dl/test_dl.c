@@ -1,7 +1,7 @@
 /*
  * Unit tests for dl/: the libraries harden loads on first use. This program
- * is not linked with libarchive nor libcrypto (see the Makefile), so every
- * call below goes through the loader, as in harden itself.
+ * is not linked with libarchive, libcrypto nor SQLite (see the Makefile), so
+ * every call below goes through the loader, as in harden itself.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -105,6 +105,27 @@ static void test_libcrypto_hashes(void **state)
 	assert_string_equal(c->EVP_MD_get0_name(c->EVP_sha512()), "SHA512");
 }
 
+static int count_row(void *ctx, int n, char **values, char **names)
+{
+	(void)names;
+	*(int *)ctx = n == 1 && values[0] ? atoi(values[0]) : -1;
+	return 0;
+}
+
+static void test_libsqlite3_runs_sql(void **state)
+{
+	(void)state;
+	const struct libsqlite3 *sq = libsqlite3_load(NULL);
+	assert_non_null(sq);
+	sqlite3 *db = NULL;
+	assert_int_equal(sq->sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	int got = 0;
+	assert_int_equal(sq->sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (40), (2);"
+					  "SELECT sum(x) FROM t", count_row, &got, NULL), SQLITE_OK);
+	assert_int_equal(got, 42);
+	assert_int_equal(sq->sqlite3_close(db), SQLITE_OK);
+}
+
 static void test_tables_are_read_only(void **state)
 {
 	(void)state;
@@ -112,6 +133,8 @@ static void test_tables_are_read_only(void **state)
 	mapping_perms(libarchive_load(NULL), perms);
 	assert_string_equal(perms, "r--p");
 	mapping_perms(libcrypto_load(NULL), perms);
+	assert_string_equal(perms, "r--p");
+	mapping_perms(libsqlite3_load(NULL), perms);
 	assert_string_equal(perms, "r--p");
 }
 
@@ -174,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_libarchive_table_works),
 		cmocka_unit_test(test_libarchive_same_table_from_every_thread),
 		cmocka_unit_test(test_libcrypto_hashes),
+		cmocka_unit_test(test_libsqlite3_runs_sql),
 		cmocka_unit_test(test_tables_are_read_only),
 		cmocka_unit_test(test_dl_load_fills_a_table),
 		cmocka_unit_test(test_missing_library_names_library_and_package),
