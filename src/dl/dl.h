@@ -130,6 +130,19 @@ const struct libarchive *libarchive_load(struct herr *err);
 const struct libcrypto *libcrypto_load(struct herr *err);
 const struct libsqlite3 *libsqlite3_load(struct herr *err);
 
+/*
+ * What DT_NEEDED said before: an ELF note, as the dlopen metadata spec
+ * (systemd.io/ELF_DLOPEN_METADATA: owner "FDO", type 0x407c0c0a, a JSON
+ * array) defines it, so packaging tools (dh-dlopenlibdeps, `readelf -n`)
+ * still see which libraries harden may load. json is a string literal.
+ */
+#define DL_ELF_NOTE(var, json) \
+	__attribute__((used, section(".note.dlopen"), aligned(4))) static const struct { \
+		struct { uint32_t namesz, descsz, type; } hdr; \
+		char name[4]; \
+		char desc[(sizeof(json) + 3) & ~(size_t)3]; \
+	} var = { { 4, sizeof(json), 0x407c0c0a }, "FDO", json }
+
 /* --- the generic loader behind them (load.c) --- */
 
 struct dl_symbol {

@@ -15,6 +15,9 @@
 #define LIBARCHIVE_SYMBOL(name) DL_SYMBOL(struct libarchive, name)
 static const struct dl_symbol symbols[] = { LIBARCHIVE_FUNCTIONS(LIBARCHIVE_SYMBOL) };
 
+DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"archive\",\"description\":\"read package archives and compressed files\","
+			 "\"priority\":\"recommended\",\"soname\":[\"libarchive.so.13\"]}]");
+
 static const struct dl_library library = {
 	.soname = "libarchive.so.13",
 	.package = "libarchive13",

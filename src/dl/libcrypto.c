@@ -14,6 +14,9 @@
 #define LIBCRYPTO_SYMBOL(name) DL_SYMBOL(struct libcrypto, name)
 static const struct dl_symbol symbols[] = { LIBCRYPTO_FUNCTIONS(LIBCRYPTO_SYMBOL) };
 
+DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"checksum\",\"description\":\"verify the checksums of a vulnerability list\","
+			 "\"priority\":\"recommended\",\"soname\":[\"libcrypto.so.3\"]}]");
+
 static const struct dl_library library = {
 	.soname = "libcrypto.so.3",
 	.package = "libssl3",

@@ -15,6 +15,9 @@
 #define LIBSQLITE3_SYMBOL(name) DL_SYMBOL(struct libsqlite3, name)
 static const struct dl_symbol symbols[] = { LIBSQLITE3_FUNCTIONS(LIBSQLITE3_SYMBOL) };
 
+DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"history\",\"description\":\"record and compare scan runs\","
+			 "\"priority\":\"recommended\",\"soname\":[\"libsqlite3.so.0\"]}]");
+
 static const struct dl_library library = {
 	.soname = "libsqlite3.so.0",
 	.package = "libsqlite3-0",

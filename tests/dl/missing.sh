@@ -17,6 +17,13 @@ DEB="$WORK/repo/hgood_1.0-1_amd64.deb"
 # --- not loaded at start: neither linked nor opened by a command that needs neither
 ldd "$H" >"$WORK/ldd"
 lacks "harden is not linked with libarchive, libcrypto nor SQLite" "$WORK/ldd" 'libarchive|libcrypto|libsqlite3|libxml2|libicu'
+# ...but packaging tools still find them, in the dlopen metadata note
+readelf -p .note.dlopen "$H" >"$WORK/notes" 2>&1
+for so in libarchive.so.13 libcrypto.so.3 libsqlite3.so.0; do
+	contains "a .note.dlopen entry declares $so" "$WORK/notes" "\"priority\":\"recommended\",\"soname\":\[\"$so\"\]"
+done
+readelf -n "$H" >"$WORK/notes" 2>&1
+contains "...as FDO notes of type 0x407c0c0a" "$WORK/notes" 'FDO +0x[0-9a-f]+.*0x407c0c0a'
 LD_DEBUG=files "$H" scan "$WORK/bin/good" >/dev/null 2>"$WORK/ld"
 lacks "scanning an ELF file opens none of them" "$WORK/ld" 'file=lib(archive|crypto|sqlite3)\.so'
 LD_DEBUG=files "$H" scan "$DEB" >/dev/null 2>"$WORK/ld"
