@@ -5,6 +5,10 @@
  * The identity is known only when the walk is over (a tarball may carry its
  * metadata anywhere), so records are stamped afterwards; a package with no
  * metadata at all is named after its file, which is what a user would do.
+ *
+ * libarchive is loaded here, when the first archive is met (dl/), and rides
+ * along in the walk; without it, an archive is one error record naming the
+ * missing library, and the loose ELF files of the same scan are still read.
  */
 #include "pkg/internal.h"
 

@@ -98,7 +98,8 @@ static struct archive *open_reader(const struct libarchive *la, const void *data
 	case WALK_ZIP: la->archive_read_support_format_zip(a); break;
 	}
 	if (la->archive_read_open_memory(a, data, size) != ARCHIVE_OK) {
-		snprintf(why, len, "%s", la->archive_error_string(a) ? la->archive_error_string(a) : "unknown format");
+		const char *e = la->archive_error_string(a);
+		snprintf(why, len, "%s", e ? e : "unknown format");
 		if (unrecognized(la, a))
 			*why = '\0';
 		la->archive_read_free(a);
