@@ -93,6 +93,12 @@ struct elf_read_opts {
 	bool dwarf;             /* read DW_AT_producer of every unit */
 	const char *debug_root; /* default /usr/lib/debug */
 	const char *cache_dir;  /* keep DWARF results here (see dwarf_cache.h); NULL: no cache */
+	/*
+	 * Symbol tables bigger than this (entries and names, in bytes) are read
+	 * by their imports only (elf/imports.c); 0: 64 KiB. Tests and fuzzing
+	 * set it low to drive that path with small files.
+	 */
+	size_t imports_from;
 };
 
 /*

@@ -13,8 +13,9 @@
  *  - .symtab of a relocatable object: undefined symbols are global, and
  *    globals follow the locals (sh_info is the first global);
  *  - names are read only where those symbols point, in a few runs of the
- *    string table's pages. Only names shorter than NAME_WINDOW can be of interest
- *    (note_symbol ignores longer ones), so a name is read that far at most.
+ *    string table's pages. Only names shorter than NAME_WINDOW can be of
+ *    interest (elf_note_symbol ignores longer ones), so a name is read that
+ *    far at most.
  * Anything unexpected (no hash table, sizes that do not add up) returns
  * "not handled" and the caller walks the whole table as before, which is
  * also where malformed tables are reported.
@@ -24,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_WINDOW 128  /* note_symbol ignores names this long */
+#define NAME_WINDOW 128  /* elf_note_symbol ignores names this long */
 #define RUN_GAP 4096     /* names closer than this are read in one piece */
 
 /* One undefined symbol whose name is still to be read. */
@@ -374,11 +375,17 @@ static bool record_names(struct elf_ctx *c, struct elf_facts *f, const GElf_Shdr
 	return ok;
 }
 
+/*
+ * The symbols' string table, which must end with a NUL like any string
+ * table (else the full walk reports it): then every name ends inside it.
+ */
 static bool string_table(struct elf_ctx *c, const GElf_Shdr *symsh, GElf_Shdr *strsh)
 {
 	Elf_Scn *scn = elf_getscn(c->e, symsh->sh_link);
-	return scn && gelf_getshdr(scn, strsh) && strsh->sh_type == SHT_STRTAB &&
-	       ctx_in_bounds(c, strsh->sh_offset, strsh->sh_size);
+	const unsigned char *last;
+	return scn && gelf_getshdr(scn, strsh) && strsh->sh_type == SHT_STRTAB && strsh->sh_size > 0 &&
+	       ctx_in_bounds(c, strsh->sh_offset, strsh->sh_size) &&
+	       (last = bytes_at(c, strsh->sh_offset + strsh->sh_size - 1, 1)) && *last == '\0';
 }
 
 bool elf_read_imports(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *symscn)

@@ -24,6 +24,7 @@ struct elf_ctx {
 	Elf_Scn *dynsym, *symtab, *dynamic, *debug_info, *gnu_hash;
 	Elf_Scn **notes;            /* the SHT_NOTE sections, found by elf_read_sections() */
 	size_t note_count, note_alloc;
+	size_t imports_from;        /* see elf_read_opts */
 	struct herr *err;
 };
 

@@ -144,7 +144,7 @@ static bool is_big(struct elf_ctx *c, Elf_Scn *scn)
 	GElf_Shdr sh, str;
 	Elf_Scn *strscn;
 	return gelf_getshdr(scn, &sh) && (strscn = elf_getscn(c->e, sh.sh_link)) && gelf_getshdr(strscn, &str) &&
-	       sh.sh_size + str.sh_size > SMALL_TABLE;
+	       sh.sh_size + str.sh_size > (c->imports_from ? c->imports_from : SMALL_TABLE);
 }
 
 /* The imports of a table: only them when it is big and allows it, else every symbol. */
@@ -180,7 +180,9 @@ int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f)
 {
 	int rc = read_evidence(c, f);
 	/* sorted: the lists must not depend on the order the table was read in */
-	qsort(f->fortified.v, f->fortified.n, sizeof(*f->fortified.v), by_name);
-	qsort(f->unfortified.v, f->unfortified.n, sizeof(*f->unfortified.v), by_name);
+	if (f->fortified.n > 1)
+		qsort(f->fortified.v, f->fortified.n, sizeof(*f->fortified.v), by_name);
+	if (f->unfortified.n > 1)
+		qsort(f->unfortified.v, f->unfortified.n, sizeof(*f->unfortified.v), by_name);
 	return rc;
 }
