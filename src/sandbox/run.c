@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -40,7 +41,8 @@
 
 extern char **environ;
 
-#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+/* The network namespace is created beside init, in parallel (see netns.c). */
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS)
 
 /* The signals harden and init pass on to the command. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -191,14 +193,58 @@ static int set_pid_max(const struct sandbox_opts *o, struct herr *err)
 	return 0;
 }
 
+/* Who harden runs as on the host: read before clone, since inside the new
+ * user namespace our ids read as the overflow id until the maps exist. */
+struct host_ids {
+	unsigned uid, gid;
+};
+
+static int write_self(const char *file, const char *text, struct herr *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return herr_set(err, "user namespace: cannot open %s: %s", path, strerror(errno));
+	ssize_t n = write(fd, text, strlen(text));
+	int saved = errno;
+	close(fd);
+	if (n != (ssize_t)strlen(text))
+		return herr_set(err, "user namespace: cannot write '%s' to %s: %s", text, path, strerror(saved));
+	return 0;
+}
+
 /*
- * pid 1. Two bytes from harden: the first once the uid/gid maps are written
- * (before that we are nobody), the second once we are in the pids cgroup
- * and the seccomp filter is compiled (harden does both while we mount), so
- * that the command is forked only inside the cgroup.
+ * The invoking user becomes the build user (or root) inside; nobody else
+ * exists. Written by init itself: the kernel lets a namespace's first
+ * process map the effective uid and gid that created the namespace, and
+ * nothing else, once setgroups() is denied in it (so that dropping a group
+ * cannot grant access). harden dropped root's supplementary groups before
+ * the clone; an unprivileged user cannot drop theirs (as with bubblewrap).
+ */
+static int map_own_ids(const struct sandbox_opts *o, const struct host_ids *ids, struct herr *err)
+{
+	char map[64];
+	snprintf(map, sizeof(map), "%u %u 1\n", o->root_inside ? 0 : SANDBOX_BUILD_UID, ids->uid);
+	if (write_self("uid_map", map, err) < 0 || write_self("setgroups", "deny", err) < 0)
+		return -1;
+	snprintf(map, sizeof(map), "%u %u 1\n", o->root_inside ? 0 : SANDBOX_BUILD_GID, ids->gid);
+	return write_self("gid_map", map, err);
+}
+
+/*
+ * pid 1. It writes its own uid/gid maps (a user namespace's first process
+ * may map the one id that created it), builds the file system, joins the
+ * network namespace a helper made meanwhile (netns.c), and waits for
+ * harden only once:
+ * for one byte saying that it is in the pids cgroup and the seccomp filter
+ * is compiled (harden does both while we mount), so that the command is
+ * forked only inside the cgroup. Each wait for another process costs a
+ * wake-up, a tenth of a millisecond on a VM: start-up is benchmarked.
  */
 static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
-					       int syncfd, int errfd, int bpffd, const sigset_t *mask, bool trial)
+					       const struct host_ids *ids, int syncfd, int errfd, int bpffd,
+					       int netfd, const sigset_t *mask, bool trial)
 {
 	struct herr e;
 	char byte;
@@ -206,21 +252,20 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 		herr_set(&e, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
 		init_fail(errfd, &e);
 	}
-	/* End of file instead of a byte: harden died or gave up before mapping us. */
-	if (read(syncfd, &byte, 1) != 1)
-		_exit(127);
-	if (geteuid() == 0 && o->root_inside)
-		setgroups(0, NULL);
+	if (map_own_ids(o, ids, &e) < 0)
+		init_fail(errfd, &e);
 	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
 		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
 		init_fail(errfd, &e);
 	}
 	if (p->pid_max && set_pid_max(o, &e) < 0)
 		init_fail(errfd, &e);
-	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
+	if (sandbox_setup_mounts(o, &e) < 0 || sandbox_netns_join(netfd, &e) < 0)
 		init_fail(errfd, &e);
+	close(netfd);
 	if (trial)
 		_exit(0);
+	/* End of file instead of the byte: harden died or gave up. */
 	if (read(syncfd, &byte, 1) != 1)
 		_exit(127);
 	close(syncfd);
@@ -238,37 +283,6 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 	close(errfd);
 	close(bpffd);
 	reap_until(cmd);
-}
-
-static int write_proc(pid_t pid, const char *file, const char *text, struct herr *err)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return herr_set(err, "user namespace: cannot open %s: %s", path, strerror(errno));
-	ssize_t n = write(fd, text, strlen(text));
-	int saved = errno;
-	close(fd);
-	if (n != (ssize_t)strlen(text))
-		return herr_set(err, "user namespace: cannot write '%s' to %s: %s", text, path, strerror(saved));
-	return 0;
-}
-
-/* The invoking user becomes the build user (or root) inside; nobody else exists. */
-static int map_ids(pid_t pid, const struct sandbox_opts *o, struct herr *err)
-{
-	char map[64];
-	unsigned inside_uid = o->root_inside ? 0 : SANDBOX_BUILD_UID;
-	unsigned inside_gid = o->root_inside ? 0 : SANDBOX_BUILD_GID;
-	snprintf(map, sizeof(map), "%u %u 1\n", inside_uid, (unsigned)getuid());
-	if (write_proc(pid, "uid_map", map, err) < 0)
-		return -1;
-	/* An unprivileged writer of gid_map must first give up setgroups(). */
-	if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", err) < 0)
-		return -1;
-	snprintf(map, sizeof(map), "%u %u 1\n", inside_gid, (unsigned)getgid());
-	return write_proc(pid, "gid_map", map, err);
 }
 
 /* Read a setup error, if any; end of file (no bytes) means the command runs.
@@ -349,63 +363,127 @@ static void close_pair(int fds[2])
 }
 
 /*
- * harden's side of the start: map the ids, let init mount, and meanwhile
- * put it in the pids cgroup and compile the seccomp filter; then let init
- * fork the command. A write to a pipe whose reader already died (init
- * failed its setup) is EPIPE, not SIGPIPE: the caller ignores SIGPIPE.
+ * harden's side of the start, while init maps itself and mounts: put it in
+ * the pids cgroup and compile the seccomp filter; then let init fork the
+ * command. A write to a pipe whose reader already died (init failed its
+ * setup) is EPIPE, not SIGPIPE: the caller ignores SIGPIPE.
  */
 static int start_init(pid_t pid, const struct sandbox_opts *o, const struct sandbox_plan *p,
-		      const char *cgroup, bool trial, int syncfd, int bpffd, struct herr *err)
+		      const char *cgroup, int syncfd, int bpffd, struct herr *err)
 {
-	if (map_ids(pid, o, err) < 0)
-		return -1;
-	if (write(syncfd, "m", 1) != 1)
-		return 0; /* init is gone; its error message tells why */
-	if (trial)
-		return 0;
 	/* Into the pids cgroup before the command exists: it inherits it. */
 	if (cgroup && sandbox_cgroup_add(cgroup, pid, err) < 0)
 		return -1;
 	if (p->seccomp && sandbox_seccomp_compile(o, bpffd, err) < 0)
 		return -1;
 	if (write(syncfd, "g", 1) != 1)
-		return 0;
+		return 0; /* init is gone; its error message tells why */
 	return 0;
+}
+
+/*
+ * The helper that makes init's network namespace (netns.c), started by
+ * harden so that the work runs beside init's. It shares harden's memory
+ * and harden waits while it runs (CLONE_VM | CLONE_VFORK, as posix_spawn
+ * does): no page tables to copy, which a fork would cost on a loaded
+ * machine, and harden has nothing to do meanwhile that init needs sooner.
+ * It drops every descriptor but its socket first: init must see end of
+ * file on the others when harden closes them.
+ */
+struct netns_helper {
+	pid_t init;
+	int sock;
+	const int *others;
+	size_t n_others;
+};
+
+static int netns_helper_main(void *arg)
+{
+	const struct netns_helper *h = arg;
+	for (size_t i = 0; i < h->n_others; i++)
+		if (h->others[i] >= 0)
+			close(h->others[i]);
+	struct herr e;
+	_exit(sandbox_netns_create(h->init, h->sock, &e) == 0 ? 0 : 1);
+}
+
+#define NETNS_HELPER_STACK (64 * 1024)
+
+/* Returns once the helper has ended (its pid, to be reaped), or -1. */
+static pid_t run_netns_helper(pid_t init, int sock, const int *others, size_t n_others)
+{
+	struct netns_helper h = { init, sock, others, n_others };
+	char *stack = xmalloc(NETNS_HELPER_STACK);
+	pid_t helper = clone(netns_helper_main, stack + NETNS_HELPER_STACK,
+			     CLONE_VM | CLONE_VFORK | SIGCHLD, &h);
+	int saved = errno;
+	free(stack);
+	errno = saved;
+	return helper;
 }
 
 /* -2: clone refused; -3: namespace setup failed (err says where); -1: other. */
 static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
 			  const char *cgroup, bool trial, struct herr *err)
 {
-	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 };
-	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(bpfp, O_CLOEXEC) < 0) {
+	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 }, netp[2] = { -1, -1 };
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(bpfp, O_CLOEXEC) < 0 ||
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, netp) < 0) {
 		int e = errno;
 		close_pair(syncp);
 		close_pair(errp);
 		close_pair(bpfp);
+		close_pair(netp);
 		return herr_set(err, "pipe: %s", strerror(e));
+	}
+	struct host_ids ids = { (unsigned)geteuid(), (unsigned)getegid() };
+	/* Root's supplementary groups would follow it in, and setgroups() is
+	 * denied there: drop them here (harden needs none of them). EPERM:
+	 * we are "root" of a user namespace that denies setgroups already
+	 * (nested in another sandbox), where nobody can drop them. */
+	if (ids.uid == 0 && setgroups(0, NULL) < 0 && errno != EPERM) {
+		int e = errno;
+		close_pair(syncp);
+		close_pair(errp);
+		close_pair(bpfp);
+		close_pair(netp);
+		return herr_set(err, "setgroups (dropping root's supplementary groups): %s", strerror(e));
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(syncp[1]);
 		close(errp[0]);
 		close(bpfp[1]);
-		run_init(o, p, syncp[0], errp[1], bpfp[0], mask, trial);
+		close(netp[1]);
+		run_init(o, p, &ids, syncp[0], errp[1], bpfp[0], netp[0], mask, trial);
 	}
 	int saved = errno;
 	close(syncp[0]);
 	close(errp[1]);
 	close(bpfp[0]);
-	syncp[0] = errp[1] = bpfp[0] = -1;
+	close(netp[0]);
+	syncp[0] = errp[1] = bpfp[0] = netp[0] = -1;
 	if (pid < 0) {
 		close_pair(syncp);
 		close_pair(errp);
 		close_pair(bpfp);
+		close_pair(netp);
 		errno = saved;
 		return -2; /* the caller decides: refuse or fall back */
 	}
+	const int others[] = { syncp[1], errp[0], bpfp[1] };
+	pid_t helper = run_netns_helper(pid, netp[1], others, ARRAY_SIZE(others));
+	saved = errno;
+	close_pair(netp); /* init now reads the helper's message, or end of file */
+	if (helper > 0) /* it has ended: CLONE_VFORK */
+		while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
+			;
 	struct herr ours;
-	int rc = start_init(pid, o, p, cgroup, trial, syncp[1], bpfp[1], &ours);
+	int rc = 0;
+	if (helper < 0)
+		rc = herr_set(&ours, "cannot start the network namespace helper: %s", strerror(saved));
+	else if (!trial)
+		rc = start_init(pid, o, p, cgroup, syncp[1], bpfp[1], &ours);
 	close_pair(bpfp);
 	close_pair(syncp); /* init, waiting for its go, now reads end of file and exits */
 	char failed = read_child_error(errp[0], err);
@@ -570,6 +648,7 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 			/* The kernel let us create namespaces but not set them up
 			 * (e.g. a container masking /proc): run without, saying why. */
 			snprintf(p->namespaces_why, sizeof(p->namespaces_why), "%s", err->msg);
+			err->msg[0] = '\0'; /* said as the reason, not as an error */
 			rc = 0;
 			p->namespaces = false;
 			p->missing |= SANDBOX_LAYER_USERNS;
