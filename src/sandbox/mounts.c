@@ -403,16 +403,20 @@ static int enter_scratch_root(struct herr *err)
 	return 0;
 }
 
+/*
+ * pivot_root(".", ".") stacks the scratch root, with the host's tree at
+ * /oldroot beneath it, on top of the new root; one lazy unmount detaches
+ * all of it. (Detaching /oldroot first, as bubblewrap does, costs a second
+ * unmount, and each one waits for an RCU grace period.)
+ */
 static int enter_new_root(struct herr *err)
 {
-	if (umount2("/oldroot", MNT_DETACH) < 0)
-		return fail(err, "cannot detach", "the host root");
 	if (chdir("/newroot") < 0)
 		return fail(err, "cannot chdir to", "/newroot");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return fail(err, "cannot pivot_root to", "/newroot");
 	if (umount2(".", MNT_DETACH) < 0)
-		return fail(err, "cannot detach", "the scratch root");
+		return fail(err, "cannot detach", "the scratch root and the host's");
 	if (chdir("/") < 0)
 		return fail(err, "cannot chdir to", "/");
 	if (mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)

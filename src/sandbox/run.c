@@ -235,16 +235,17 @@ static int map_own_ids(const struct sandbox_opts *o, const struct host_ids *ids,
 /*
  * pid 1. It writes its own uid/gid maps (a user namespace's first process
  * may map the one id that created it), builds the file system, joins the
- * network namespace a helper made meanwhile (netns.c), and waits for
- * harden only once:
- * for one byte saying that it is in the pids cgroup and the seccomp filter
- * is compiled (harden does both while we mount), so that the command is
- * forked only inside the cgroup. Each wait for another process costs a
- * wake-up, a tenth of a millisecond on a VM: start-up is benchmarked.
+ * network namespace a helper made meanwhile (netns.c), and forks the
+ * command. It waits for harden only when there is a pids cgroup: for one
+ * byte saying that init is in it, so that the command is forked inside it.
+ * The seccomp filter, which harden compiles while we mount, is awaited by
+ * the command itself, as late as possible, by reading it to end of file.
+ * Each wait for another process costs a wake-up, a tenth of a millisecond
+ * on a VM: start-up is benchmarked.
  */
 static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
-					       const struct host_ids *ids, int syncfd, int errfd, int bpffd,
-					       int netfd, const sigset_t *mask, bool trial)
+					       const struct host_ids *ids, bool wait_cgroup, int syncfd, int errfd,
+					       int bpffd, int netfd, const sigset_t *mask, bool trial)
 {
 	struct herr e;
 	char byte;
@@ -266,7 +267,7 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 	if (trial)
 		_exit(0);
 	/* End of file instead of the byte: harden died or gave up. */
-	if (read(syncfd, &byte, 1) != 1)
+	if (wait_cgroup && read(syncfd, &byte, 1) != 1)
 		_exit(127);
 	close(syncfd);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
@@ -364,20 +365,24 @@ static void close_pair(int fds[2])
 
 /*
  * harden's side of the start, while init maps itself and mounts: put it in
- * the pids cgroup and compile the seccomp filter; then let init fork the
- * command. A write to a pipe whose reader already died (init failed its
- * setup) is EPIPE, not SIGPIPE: the caller ignores SIGPIPE.
+ * the pids cgroup (then let init fork the command), and compile the
+ * seccomp filter for the command to read. A write to a pipe whose reader
+ * already died (init failed its setup) is EPIPE, not SIGPIPE: the caller
+ * ignores SIGPIPE. A filter that cannot be compiled is an error, and init
+ * is killed: the command, blocked reading the filter, never runs.
  */
 static int start_init(pid_t pid, const struct sandbox_opts *o, const struct sandbox_plan *p,
 		      const char *cgroup, int syncfd, int bpffd, struct herr *err)
 {
 	/* Into the pids cgroup before the command exists: it inherits it. */
-	if (cgroup && sandbox_cgroup_add(cgroup, pid, err) < 0)
-		return -1;
+	if (cgroup) {
+		if (sandbox_cgroup_add(cgroup, pid, err) < 0)
+			return -1;
+		if (write(syncfd, "g", 1) != 1)
+			return 0; /* init is gone; its error message tells why */
+	}
 	if (p->seccomp && sandbox_seccomp_compile(o, bpffd, err) < 0)
 		return -1;
-	if (write(syncfd, "g", 1) != 1)
-		return 0; /* init is gone; its error message tells why */
 	return 0;
 }
 
@@ -455,7 +460,7 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		close(errp[0]);
 		close(bpfp[1]);
 		close(netp[1]);
-		run_init(o, p, &ids, syncp[0], errp[1], bpfp[0], netp[0], mask, trial);
+		run_init(o, p, &ids, cgroup != NULL, syncp[0], errp[1], bpfp[0], netp[0], mask, trial);
 	}
 	int saved = errno;
 	close(syncp[0]);
