@@ -4,7 +4,11 @@
 #     (`bwrap --unshare-all` with a comparable root: ro /usr, /bin, /lib*,
 #     /etc; tmpfs /tmp; /dev; /proc), N runs each, per-run milliseconds;
 #  2. the Debian zlib build (configure, make -j2, make check) inside vs
-#     outside, median of 3, as a ratio (target: <= 1.03).
+#     outside: BENCH_ZLIB_PAIRS pairs (default 8), each pair run back to
+#     back in alternating order so that drift in the machine's load hits
+#     both sides alike; wall and CPU (user+sys of every process of the
+#     build) with median and range, and the inside/outside ratio of each
+#     pair, whose median is the headline (target: <= 1.03).
 # Installs Debian's bubblewrap when missing and we are root.
 top=${TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 H=${HARDEN:-$top/harden}
@@ -76,11 +80,12 @@ if [ "$(id -u)" = 0 ] && [ -z "${BENCH_SANDBOX_STARTUP_ONLY:-}" ]; then
 	if id harden-test >/dev/null 2>&1; then
 		chmod 755 "$work"
 		cp "$H" "$work/harden"
+		[ -x "$HS" ] && cp "$HS" "$work/harden-sandbox"
 		cp "$0" "$work/bench.sh"
-		chmod a+rx "$work/harden" "$work/bench.sh"
+		chmod a+rx "$work"/harden* "$work/bench.sh"
 		runuser -u harden-test -- env HARDEN="$work/harden" TOP="$top" BENCH_SANDBOX_STARTUP_ONLY=1 \
 			BENCH_SANDBOX_RUNS="$N" sh "$work/bench.sh"
-		rm -f "$work/harden" "$work/bench.sh"
+		rm -f "$work"/harden* "$work/bench.sh"
 	else
 		echo "(no user harden-test: the unprivileged start-up is not measured; make check creates it)"
 	fi
@@ -88,7 +93,6 @@ fi
 [ -n "${BENCH_SANDBOX_STARTUP_ONLY:-}" ] && exit 0
 
 . "$top/tests/sandbox/zlib.inc"
-median3() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
 # zlib_once inside|outside -> "WALL CPU" seconds; CPU is the user+system
 # time of every process of the build (the machine may be shared: CPU time
 # is the steadier figure, wall time the one a user feels).
@@ -108,18 +112,34 @@ zlib_once() {
 		function secs(s,   m) { m = s; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", s); sub(/s$/, "", s); return m * 60 + s }
 		{ printf "%.3f %.3f\n", $2 - $1, secs($3) + secs($4) }'
 }
+# stats V...: "median MEDIAN range MIN-MAX"
+stats() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+	m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	printf "median %.3f  range %.3f-%.3f", m, v[1], v[NR] }'; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 if ! zlib_download; then
 	echo "zlib build: skipped: $ZLIB_WHY"
 	exit 0
 fi
-wo="" wi="" co="" ci=""
-for r in 1 2 3; do
-	o=$(zlib_once outside) || { echo "zlib build outside: failed"; exit 1; }
-	i=$(zlib_once inside) || { echo "zlib build inside: failed"; exit 1; }
-	wo="$wo ${o% *}" co="$co ${o#* }" wi="$wi ${i% *}" ci="$ci ${i#* }"
+PAIRS=${BENCH_ZLIB_PAIRS:-8}
+wo="" wi="" co="" ci="" rw="" rc=""
+p=1
+while [ $p -le "$PAIRS" ]; do
+	# Alternate which side goes first: a slow drift then favours neither.
+	if [ $((p % 2)) = 1 ]; then order="outside inside"; else order="inside outside"; fi
+	for side in $order; do
+		r=$(zlib_once $side) || { echo "zlib build $side: failed"; exit 1; }
+		if [ $side = outside ]; then wo1=${r% *} co1=${r#* }; else wi1=${r% *} ci1=${r#* }; fi
+	done
+	wo="$wo $wo1" co="$co $co1" wi="$wi $wi1" ci="$ci $ci1"
+	rw="$rw $(echo "$wi1 $wo1" | awk '{ printf "%.4f", $1 / $2 }')"
+	rc="$rc $(echo "$ci1 $co1" | awk '{ printf "%.4f", $1 / $2 }')"
+	pairs="${pairs:-} $wi1/$wo1 $ci1/$co1;"
+	p=$((p + 1))
 done
-mwo=$(median3 $wo) mwi=$(median3 $wi) mco=$(median3 $co) mci=$(median3 $ci)
-echo "zlib (Debian source) configure + make -j2 + make check, median of 3, interleaved:"
-echo "  outside  wall ${mwo} s  cpu ${mco} s   (wall:$wo)"
-echo "  inside   wall ${mwi} s  cpu ${mci} s   (wall:$wi)"
-echo "$mwi $mwo $mci $mco" | awk '{ printf "  ratio inside/outside: wall %.3f, cpu %.3f (target <= 1.03)\n", $1 / $2, $3 / $4 }'
+echo "zlib (Debian source) configure + make -j2 + make check, $PAIRS interleaved pairs, load $(cut -d' ' -f1-3 /proc/loadavg):"
+echo "  outside  wall $(stats $wo) s   cpu $(stats $co) s"
+echo "  inside   wall $(stats $wi) s   cpu $(stats $ci) s"
+echo "  ratio inside/outside per pair: wall $(stats $rw)   cpu $(stats $rc)"
+echo "  each pair, wall in/out and cpu in/out (s):$pairs"
+echo "$(median $rw) $(median $rc)" | awk '{ printf "  headline: inside/outside %.3f wall, %.3f cpu (median of the pair ratios; target <= 1.03)\n", $1, $2 }'

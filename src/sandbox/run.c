@@ -30,8 +30,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -41,8 +41,7 @@
 
 extern char **environ;
 
-/* The network namespace is created beside init, in parallel (see netns.c). */
-#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS)
+#define NS_FLAGS (CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
 /* The signals harden and init pass on to the command. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
@@ -116,6 +115,40 @@ static int exit_code(int status)
 	return 255;
 }
 
+/*
+ * Start fn(arg) in a child that shares our memory while we wait for it to
+ * exec or exit (CLONE_VM | CLONE_VFORK, as posix_spawn does): no page
+ * tables to copy, and none to tear down when it execs. A fork costs both,
+ * and more so in the full harden with its 21 libraries: start-up is
+ * benchmarked. The child runs on a stack of its own and never returns;
+ * what it changes is its own (credentials, signal dispositions, limits,
+ * filters, working directory belong to the task without CLONE_THREAD,
+ * CLONE_SIGHAND or CLONE_FS), except memory: its allocations stay in our
+ * heap, which nobody else uses while we wait. Under AddressSanitizer,
+ * whose bookkeeping assumes one stack per thread, a plain fork.
+ */
+#define SPAWN_STACK (256 * 1024)
+
+static pid_t spawn_sharing_memory(int (*fn)(void *), void *arg)
+{
+#ifdef __SANITIZE_ADDRESS__
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+#else
+	void *stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+			   -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	pid_t pid = clone(fn, (char *)stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	int saved = errno;
+	munmap(stack, SPAWN_STACK);
+	errno = saved;
+	return pid;
+#endif
+}
+
 /* The command: last confinement steps, then exec. Never returns. */
 static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 						   const struct sandbox_plan *p,
@@ -146,6 +179,20 @@ static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 	execvp(o->argv[0], o->argv);
 	herr_set(&e, "cannot run %s: %s", o->argv[0], strerror(errno));
 	child_fail(errfd, &e);
+}
+
+struct command_start {
+	const struct sandbox_opts *o;
+	const struct sandbox_plan *p;
+	const sigset_t *mask;
+	int errfd, bpffd;
+};
+
+static int command_main(void *arg)
+{
+	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
+	const struct command_start *c = arg;
+	exec_command(c->o, c->p, scratch, SANDBOX_HOME, NULL, c->mask, c->errfd, c->bpffd);
 }
 
 /* pid 1: reap everything; end with the command's status. */
@@ -234,9 +281,8 @@ static int map_own_ids(const struct sandbox_opts *o, const struct host_ids *ids,
 
 /*
  * pid 1. It writes its own uid/gid maps (a user namespace's first process
- * may map the one id that created it), builds the file system, joins the
- * network namespace a helper made meanwhile (netns.c), and forks the
- * command. It waits for harden only when there is a pids cgroup: for one
+ * may map the one id that created it), brings up loopback, builds the
+ * file system, and starts the command. It waits for harden only when there is a pids cgroup: for one
  * byte saying that init is in it, so that the command is forked inside it.
  * The seccomp filter, which harden compiles while we mount, is awaited by
  * the command itself, as late as possible, by reading it to end of file.
@@ -245,7 +291,7 @@ static int map_own_ids(const struct sandbox_opts *o, const struct host_ids *ids,
  */
 static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
 					       const struct host_ids *ids, bool wait_cgroup, int syncfd, int errfd,
-					       int bpffd, int netfd, const sigset_t *mask, bool trial)
+					       int bpffd, const sigset_t *mask, bool trial)
 {
 	struct herr e;
 	char byte;
@@ -261,9 +307,8 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 	}
 	if (p->pid_max && set_pid_max(o, &e) < 0)
 		init_fail(errfd, &e);
-	if (sandbox_setup_mounts(o, &e) < 0 || sandbox_netns_join(netfd, &e) < 0)
+	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
 		init_fail(errfd, &e);
-	close(netfd);
 	if (trial)
 		_exit(0);
 	/* End of file instead of the byte: harden died or gave up. */
@@ -273,14 +318,12 @@ static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, con
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		signal(forwarded[i], noop_handler); /* pid 1 ignores signals it has no handler for */
-	pid_t cmd = fork();
+	struct command_start start = { o, p, mask, errfd, bpffd };
+	pid_t cmd = spawn_sharing_memory(command_main, &start); /* returns once it has exec'd */
 	if (cmd < 0) {
-		herr_set(&e, "cannot fork the command: %s", strerror(errno));
+		herr_set(&e, "cannot start the command: %s", strerror(errno));
 		init_fail(errfd, &e);
 	}
-	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
-	if (cmd == 0)
-		exec_command(o, p, scratch, SANDBOX_HOME, NULL, mask, errfd, bpffd);
 	close(errfd);
 	close(bpffd);
 	reap_until(cmd);
@@ -386,59 +429,16 @@ static int start_init(pid_t pid, const struct sandbox_opts *o, const struct sand
 	return 0;
 }
 
-/*
- * The helper that makes init's network namespace (netns.c), started by
- * harden so that the work runs beside init's. It shares harden's memory
- * and harden waits while it runs (CLONE_VM | CLONE_VFORK, as posix_spawn
- * does): no page tables to copy, which a fork would cost on a loaded
- * machine, and harden has nothing to do meanwhile that init needs sooner.
- * It drops every descriptor but its socket first: init must see end of
- * file on the others when harden closes them.
- */
-struct netns_helper {
-	pid_t init;
-	int sock;
-	const int *others;
-	size_t n_others;
-};
-
-static int netns_helper_main(void *arg)
-{
-	const struct netns_helper *h = arg;
-	for (size_t i = 0; i < h->n_others; i++)
-		if (h->others[i] >= 0)
-			close(h->others[i]);
-	struct herr e;
-	_exit(sandbox_netns_create(h->init, h->sock, &e) == 0 ? 0 : 1);
-}
-
-#define NETNS_HELPER_STACK (64 * 1024)
-
-/* Returns once the helper has ended (its pid, to be reaped), or -1. */
-static pid_t run_netns_helper(pid_t init, int sock, const int *others, size_t n_others)
-{
-	struct netns_helper h = { init, sock, others, n_others };
-	char *stack = xmalloc(NETNS_HELPER_STACK);
-	pid_t helper = clone(netns_helper_main, stack + NETNS_HELPER_STACK,
-			     CLONE_VM | CLONE_VFORK | SIGCHLD, &h);
-	int saved = errno;
-	free(stack);
-	errno = saved;
-	return helper;
-}
-
 /* -2: clone refused; -3: namespace setup failed (err says where); -1: other. */
 static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, const sigset_t *mask,
 			  const char *cgroup, bool trial, struct herr *err)
 {
-	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 }, netp[2] = { -1, -1 };
-	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(bpfp, O_CLOEXEC) < 0 ||
-	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, netp) < 0) {
+	int syncp[2] = { -1, -1 }, errp[2] = { -1, -1 }, bpfp[2] = { -1, -1 };
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(bpfp, O_CLOEXEC) < 0) {
 		int e = errno;
 		close_pair(syncp);
 		close_pair(errp);
 		close_pair(bpfp);
-		close_pair(netp);
 		return herr_set(err, "pipe: %s", strerror(e));
 	}
 	struct host_ids ids = { (unsigned)geteuid(), (unsigned)getegid() };
@@ -451,7 +451,6 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		close_pair(syncp);
 		close_pair(errp);
 		close_pair(bpfp);
-		close_pair(netp);
 		return herr_set(err, "setgroups (dropping root's supplementary groups): %s", strerror(e));
 	}
 	pid_t pid = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -459,35 +458,23 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		close(syncp[1]);
 		close(errp[0]);
 		close(bpfp[1]);
-		close(netp[1]);
-		run_init(o, p, &ids, cgroup != NULL, syncp[0], errp[1], bpfp[0], netp[0], mask, trial);
+		run_init(o, p, &ids, cgroup != NULL, syncp[0], errp[1], bpfp[0], mask, trial);
 	}
 	int saved = errno;
 	close(syncp[0]);
 	close(errp[1]);
 	close(bpfp[0]);
-	close(netp[0]);
-	syncp[0] = errp[1] = bpfp[0] = netp[0] = -1;
+	syncp[0] = errp[1] = bpfp[0] = -1;
 	if (pid < 0) {
 		close_pair(syncp);
 		close_pair(errp);
 		close_pair(bpfp);
-		close_pair(netp);
 		errno = saved;
 		return -2; /* the caller decides: refuse or fall back */
 	}
-	const int others[] = { syncp[1], errp[0], bpfp[1] };
-	pid_t helper = run_netns_helper(pid, netp[1], others, ARRAY_SIZE(others));
-	saved = errno;
-	close_pair(netp); /* init now reads the helper's message, or end of file */
-	if (helper > 0) /* it has ended: CLONE_VFORK */
-		while (waitpid(helper, NULL, 0) < 0 && errno == EINTR)
-			;
 	struct herr ours;
 	int rc = 0;
-	if (helper < 0)
-		rc = herr_set(&ours, "cannot start the network namespace helper: %s", strerror(saved));
-	else if (!trial)
+	if (!trial)
 		rc = start_init(pid, o, p, cgroup, syncp[1], bpfp[1], &ours);
 	close_pair(bpfp);
 	close_pair(syncp); /* init, waiting for its go, now reads end of file and exits */

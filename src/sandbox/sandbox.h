@@ -23,7 +23,6 @@
 #include "util/util.h"
 
 #include <sys/resource.h>
-#include <sys/types.h>
 
 /* pid_max = nproc + this: after the first wrap, pids are allocated from 300
  * (the kernel's RESERVED_PIDS), so a pid namespace then holds between
@@ -152,13 +151,8 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 
 /* mounts.c: assemble the new root and pivot into it (inside the namespaces). */
 int sandbox_setup_mounts(const struct sandbox_opts *o, struct herr *err);
-/* netns.c: bring the loopback interface up (in the calling process's
- * network namespace); in a helper process, join init's user namespace,
- * create a network namespace with lo up and send it over sock; in init,
- * receive it and join it. */
+/* netns.c: bring the loopback interface up. */
 int sandbox_loopback_up(struct herr *err);
-int sandbox_netns_create(pid_t init, int sock, struct herr *err);
-int sandbox_netns_join(int sock, struct herr *err);
 /* seccomp.c: compile the filter (BPF written to fd), and install one read
  * from fd (until end of file) into the calling thread; no_new_privs first. */
 int sandbox_seccomp_compile(const struct sandbox_opts *o, int fd, struct herr *err);
