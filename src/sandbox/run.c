@@ -128,10 +128,17 @@ static int exit_code(int status)
  * whose bookkeeping assumes one stack per thread, a plain fork.
  */
 #define SPAWN_STACK (256 * 1024)
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define SPAWN_BY_FORK 1
+#elif defined(__has_feature) /* clang */
+#if __has_feature(address_sanitizer)
+#define SPAWN_BY_FORK 1
+#endif
+#endif
 
 static pid_t spawn_sharing_memory(int (*fn)(void *), void *arg)
 {
-#ifdef __SANITIZE_ADDRESS__
+#ifdef SPAWN_BY_FORK
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(fn(arg));
