@@ -13,7 +13,10 @@ CFLAGS  ?= -g
 
 PKGS      = libelf libdw jansson libarchive libseccomp libcrypto sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libarchive, libcrypto and SQLite are dlopen()ed when first needed (src/dl/):
+# their headers are used, but linking them would bind 13 more libraries at start.
+LINK_PKGS  = libelf libdw jansson libseccomp
+PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 
 # harden eats its own cooking: the same protections `harden scan` demands.
 WARN      = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
@@ -71,6 +74,11 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(LIBA) $(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+# test_pkg writes archives, test_store checks a database, with the libraries
+# themselves; harden reaches them through src/dl/ only
+$(BUILD)/tests/pkg/test_pkg: LIBS += $(shell pkg-config --libs libarchive 2>/dev/null)
+$(BUILD)/tests/store/test_store: LIBS += $(shell pkg-config --libs sqlite3 2>/dev/null)
 
 tests: $(PROG) $(CC_PROG) $(SB_PROG) $(TEST_BINS)
 

@@ -22,9 +22,10 @@ printf '#include <unistd.h>\nint main(int c, char **v) { (void)c; v[0] = "/bin/t
 cc -O2 -static -o "$work/tramp" "$work/tramp.c" 2>/dev/null || cc -O2 -o "$work/tramp" "$work/tramp.c"
 
 # What a wrapper-only binary would cost: the same wrapper code (src/cli/cc.c,
-# src/wrap/, util) linked without the ELF/archive/crypto libraries the full
-# harden binary loads at every start. Linked from build/libharden.a, so only
-# the objects the wrapper needs come in.
+# src/wrap/, util) linked without the ELF and seccomp libraries the full
+# harden binary loads at every start (archive, crypto and SQLite it loads only
+# when needed: src/dl/). Linked from build/libharden.a, so only the objects
+# the wrapper needs come in.
 mini=""
 if [ -f "$TOP/build/libharden.a" ]; then
 	printf '#include "cli/cli.h"\nint main(int argc, char **argv) { return cmd_cc_as_compiler(argc, argv); }\n' >"$work/mini.c"

@@ -208,15 +208,22 @@ static int run(struct scan_cli *c, int argc, char **argv)
 
 	for (int i = optind; i < argc; i++)
 		strvec_push(&roots, argv[i]);
-	if (c->from && read_lines(c->from, &roots, &err)) {
-		cli_error("%s", err.msg);
-		strvec_clear(&roots);
-		return EXIT_TROUBLE;
-	}
 	struct walk_opts wo = { .follow = c->follow };
 	walk_paths(roots.v, roots.n, &wo, &files, &walk_errors);
 	for (size_t i = 0; i < walk_errors.n; i++)
 		cli_error("%s", walk_errors.v[i]);
+	/*
+	 * A --from list (typically find's output, thousands of files) is taken
+	 * as it is, not stat'ed here first: the worker opens each path anyway,
+	 * reports what cannot be opened, and expands a directory it meets.
+	 */
+	if (c->from && read_lines(c->from, &files, &err)) {
+		cli_error("%s", err.msg);
+		strvec_clear(&roots);
+		strvec_clear(&files);
+		strvec_clear(&walk_errors);
+		return EXIT_TROUBLE;
+	}
 
 	if (c->output && !(out = fopen(c->output, "we"))) {
 		cli_error("cannot write %s: %m", c->output);

@@ -33,17 +33,36 @@ static bool vaddr_to_offset(struct elf_ctx *c, uint64_t vaddr, uint64_t *off)
 	return false;
 }
 
+/*
+ * One string of the dynamic string table. Only a window around it is read:
+ * the table holds every symbol name too (megabytes in a big library), and
+ * RPATH/RUNPATH/SONAME are a few bytes of it.
+ */
+#define DYN_STRING_WINDOW 4096
+
 static const char *dyn_string(struct elf_ctx *c, const struct dyn_strings *s, uint64_t idx)
 {
-	if (s->strndx)
-		return elf_strptr(c->e, s->strndx, idx);
-	if (!s->str_size || idx >= s->str_size)
+	uint64_t off = s->str_off, size = s->str_size;
+	if (s->strndx) {
+		GElf_Shdr sh;
+		Elf_Scn *scn = elf_getscn(c->e, s->strndx);
+		if (!scn || !gelf_getshdr(scn, &sh) || sh.sh_type != SHT_STRTAB || !ctx_in_bounds(c, sh.sh_offset, sh.sh_size))
+			return NULL;
+		off = sh.sh_offset;
+		size = sh.sh_size;
+	}
+	if (!size || idx >= size)
 		return NULL;
-	Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)s->str_off, s->str_size, ELF_T_BYTE);
-	if (!d)
-		return NULL;
-	const char *p = (const char *)d->d_buf + idx;
-	return memchr(p, '\0', s->str_size - idx) ? p : NULL;
+	/* a window first; a longer string (a path list can be) gets the rest of the table */
+	for (uint64_t len = size - idx < DYN_STRING_WINDOW ? size - idx : DYN_STRING_WINDOW;; len = size - idx) {
+		Elf_Data *d = elf_getdata_rawchunk(c->e, (int64_t)(off + idx), len, ELF_T_BYTE);
+		if (!d || d->d_size != len)
+			return NULL;
+		if (memchr(d->d_buf, '\0', len))
+			return d->d_buf;
+		if (len == size - idx)
+			return NULL;
+	}
 }
 
 /* Locate the dynamic entries: the section if present, else PT_DYNAMIC. */

@@ -92,6 +92,12 @@ struct elf_facts {
 struct elf_read_opts {
 	bool dwarf;             /* read DW_AT_producer of every unit */
 	const char *debug_root; /* default /usr/lib/debug */
+	/*
+	 * Symbol tables bigger than this (entries and names, in bytes) are read
+	 * by their imports only (elf/imports.c); 0: 64 KiB. Tests and fuzzing
+	 * set it low to drive that path with small files.
+	 */
+	size_t imports_from;
 };
 
 /* True when the bytes start with the ELF magic. */
@@ -117,6 +123,9 @@ const char *elf_machine_name(unsigned machine);
 
 /* The base name of a fortifiable libc function given its __X_chk name, or NULL. */
 const char *fortify_base_of_chk(const char *sym, char *out, size_t outlen);
+/* The fortifiable libc functions, and the __X_chk names that guard them. */
+const char *const *fortify_names(size_t *n);
+const char *const *fortify_chk_names(size_t *n);
 /* True when `name` is a libc function that has a fortified __X_chk twin. */
 bool fortify_is_fortifiable(const char *name);
 

@@ -21,7 +21,10 @@ struct elf_ctx {
 	GElf_Ehdr ehdr;
 	size_t phnum, shnum, shstrndx;
 	bool have_shstr;
-	Elf_Scn *dynsym, *symtab, *dynamic, *debug_info;
+	Elf_Scn *dynsym, *symtab, *dynamic, *debug_info, *gnu_hash;
+	Elf_Scn **notes;            /* the SHT_NOTE sections, found by elf_read_sections() */
+	size_t note_count, note_alloc;
+	size_t imports_from;        /* see elf_read_opts */
 	struct herr *err;
 };
 
@@ -36,6 +39,13 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f);
 int elf_read_dynamic(struct elf_ctx *c, struct elf_facts *f);
 int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f);
 int elf_read_notes(struct elf_ctx *c, struct elf_facts *f);
+/*
+ * The imports of a big symbol table without reading its exports (see
+ * imports.c); false when the file does not allow it: walk the whole table.
+ */
+bool elf_read_imports(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *symtab);
+/* Record one symbol's evidence (canary, fortified, unfortified). */
+void elf_note_symbol(struct elf_facts *f, const char *name, bool defined, bool versioned);
 int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_facts *f);
 
 /* Section data with the bounds checked; NULL (and err set) when it lies outside the image. */

@@ -97,6 +97,34 @@ bool fortify_is_fortifiable(const char *name)
 	return false;
 }
 
+const char *const *fortify_names(size_t *n)
+{
+	*n = ARRAY_SIZE(fortifiable);
+	return fortifiable;
+}
+
+/*
+ * The __X_chk names, for lookups by name (elf/imports.c). Besides one per
+ * fortifiable function, glibc has checks without a plain twin of that name:
+ * __fdelt_chk guards FD_SET and friends.
+ */
+static const char *chk_names[ARRAY_SIZE(fortifiable) + 1];
+static pthread_once_t chk_once = PTHREAD_ONCE_INIT;
+
+static void chk_build(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(fortifiable); i++)
+		chk_names[i] = xasprintf("__%s_chk", fortifiable[i]);
+	chk_names[ARRAY_SIZE(fortifiable)] = "__fdelt_chk";
+}
+
+const char *const *fortify_chk_names(size_t *n)
+{
+	pthread_once(&chk_once, chk_build);
+	*n = ARRAY_SIZE(chk_names);
+	return chk_names;
+}
+
 const char *fortify_base_of_chk(const char *sym, char *out, size_t outlen)
 {
 	size_t n = strlen(sym);

@@ -63,8 +63,12 @@ static void walk_notes(struct elf_facts *f, Elf_Data *d)
 			parse_properties(f, base + desc_off, nh.n_descsz);
 		if (gnu && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0 &&
 		    nh.n_descsz * 2 < sizeof(f->build_id)) {
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				snprintf(f->build_id + 2 * i, 3, "%02x", base[desc_off + i]);
+			static const char hex[] = "0123456789abcdef";
+			for (size_t i = 0; i < nh.n_descsz; i++) {
+				f->build_id[2 * i] = hex[base[desc_off + i] >> 4];
+				f->build_id[2 * i + 1] = hex[base[desc_off + i] & 15];
+			}
+			f->build_id[2 * nh.n_descsz] = '\0';
 		}
 		off = next;
 	}
@@ -72,19 +76,16 @@ static void walk_notes(struct elf_facts *f, Elf_Data *d)
 
 int elf_read_notes(struct elf_ctx *c, struct elf_facts *f)
 {
-	bool from_sections = false;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(c->e, scn))) {
+	for (size_t i = 0; i < c->note_count; i++) {
 		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+		if (!gelf_getshdr(c->notes[i], &sh))
 			continue;
-		Elf_Data *d = ctx_section_data(c, scn, &sh);
+		Elf_Data *d = ctx_section_data(c, c->notes[i], &sh);
 		if (!d)
 			return -1;
 		walk_notes(f, d);
-		from_sections = true;
 	}
-	if (from_sections)
+	if (c->note_count)
 		return 0;
 	for (size_t i = 0; i < c->phnum; i++) {
 		GElf_Phdr ph;

@@ -128,6 +128,7 @@ static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct 
 	pthread_once(&version_once, init_libelf);
 	if (!opts)
 		opts = &no_opts;
+	c->imports_from = opts->imports_from;
 	rc = check_header(c, f);
 	if (!rc)
 		rc = open_libelf(c, f);
@@ -147,6 +148,7 @@ static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct 
 		f->kind = classify(f);
 	if (c->e)
 		elf_end(c->e);
+	free(c->notes);
 	if (rc)
 		elf_facts_free(f);
 	return rc;

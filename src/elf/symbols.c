@@ -14,6 +14,7 @@
  */
 #include "elf/internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static bool is_canary_symbol(const char *n)
@@ -22,7 +23,7 @@ static bool is_canary_symbol(const char *n)
 	       !strcmp(n, "__stack_chk_fail_local") || !strcmp(n, "__intel_security_cookie");
 }
 
-static void note_symbol(struct elf_facts *f, const char *name, bool defined, bool versioned)
+void elf_note_symbol(struct elf_facts *f, const char *name, bool defined, bool versioned)
 {
 	char copy[128], chk[128];
 	const char *base = name;
@@ -127,23 +128,61 @@ static int walk_symbols(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *scn, bo
 			return herr_set(c->err, "symbol %zu of section %zu: name offset %#x outside its string table",
 					i, elf_ndxscn(scn), sym.st_name);
 		/* .dynsym names are bare (versions live in .gnu.version); .symtab ones may say memcpy@GLIBC_2.14 */
-		note_symbol(f, strings + sym.st_name, defined, sh.sh_type == SHT_SYMTAB);
+		elf_note_symbol(f, strings + sym.st_name, defined, sh.sh_type == SHT_SYMTAB);
 	}
 	return 0;
 }
 
-int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f)
+/*
+ * Below this many bytes of symbols and names, reading a table whole is one
+ * read each and cheaper than reading its imports piece by piece.
+ */
+#define SMALL_TABLE (64 * 1024)
+
+static bool is_big(struct elf_ctx *c, Elf_Scn *scn)
+{
+	GElf_Shdr sh, str;
+	Elf_Scn *strscn;
+	return gelf_getshdr(scn, &sh) && (strscn = elf_getscn(c->e, sh.sh_link)) && gelf_getshdr(strscn, &str) &&
+	       sh.sh_size + str.sh_size > (c->imports_from ? c->imports_from : SMALL_TABLE);
+}
+
+/* The imports of a table: only them when it is big and allows it, else every symbol. */
+static int walk_imports(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *scn)
+{
+	if (is_big(c, scn) && elf_read_imports(c, f, scn))
+		return 0;
+	return walk_symbols(c, f, scn, false);
+}
+
+static int read_evidence(struct elf_ctx *c, struct elf_facts *f)
 {
 	if (f->e_type == ET_REL)
-		return c->symtab ? walk_symbols(c, f, c->symtab, false) : 0;
+		return c->symtab ? walk_imports(c, f, c->symtab) : 0;
 	/* static and static-pie: nothing is imported, libc is inside */
 	bool self_contained = (f->e_type == ET_EXEC && !f->has_dynamic) ||
 			      (f->e_type == ET_DYN && f->df_1_pie && !f->has_interp && f->needed_count == 0);
 	if (c->dynsym && f->has_dynamic && !self_contained)
-		return walk_symbols(c, f, c->dynsym, false);
+		return walk_imports(c, f, c->dynsym);
 	if (c->symtab && self_contained) {
 		f->fortify_static_only = true;
 		return walk_symbols(c, f, c->symtab, true);
 	}
 	return 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f)
+{
+	int rc = read_evidence(c, f);
+	/* sorted: the lists must not depend on the order the table was read in */
+	if (f->fortified.n > 1)
+		qsort(f->fortified.v, f->fortified.n, sizeof(*f->fortified.v), by_name);
+	if (f->unfortified.n > 1)
+		qsort(f->unfortified.v, f->unfortified.n, sizeof(*f->unfortified.v), by_name);
+	return rc;
 }

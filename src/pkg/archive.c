@@ -5,6 +5,10 @@
  * The identity is known only when the walk is over (a tarball may carry its
  * metadata anywhere), so records are stamped afterwards; a package with no
  * metadata at all is named after its file, which is what a user would do.
+ *
+ * libarchive is loaded here, when the first archive is met (dl/), and rides
+ * along in the walk; without it, an archive is one error record naming the
+ * missing library, and the loose ELF files of the same scan are still read.
  */
 #include "pkg/internal.h"
 
@@ -16,31 +20,29 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 /* The "control" file of a .deb's control.tar.*, into id. */
 static void deb_control(struct walk *w, const struct ar_member *m)
 {
-	struct archive *a = archive_read_new();
+	const struct libarchive *la = w->la;
+	struct archive *a = la->archive_read_new();
 	struct archive_entry *e;
 	bool found = false;
-	archive_read_support_filter_all(a);
-	archive_read_support_format_tar(a);
-	if (archive_read_open_memory(a, m->data, m->size) != ARCHIVE_OK) {
-		pkg_error(w, m->name, "cannot open: %s", pkg_archive_error(a));
-		archive_read_free(a);
+	la->archive_read_support_filter_all(a);
+	la->archive_read_support_format_tar(a);
+	if (la->archive_read_open_memory(a, m->data, m->size) != ARCHIVE_OK) {
+		pkg_error(w, m->name, "cannot open: %s", pkg_archive_error(la, a));
+		la->archive_read_free(a);
 		return;
 	}
 	int r;
-	while ((r = archive_read_next_header(a, &e)) >= ARCHIVE_WARN) {
-		const char *name = archive_entry_pathname(e);
+	while ((r = la->archive_read_next_header(a, &e)) >= ARCHIVE_WARN) {
+		const char *name = la->archive_entry_pathname(e);
 		if (!name || (strcmp(name, "./control") && strcmp(name, "control")))
 			continue;
 		char text[65536];   /* a control file is a few hundred bytes; more is cut */
 		size_t n = 0;
 		la_ssize_t got = 0;
-		while (n < sizeof(text) && (got = archive_read_data(a, text + n, sizeof(text) - n)) > 0)
+		while (n < sizeof(text) && (got = la->archive_read_data(a, text + n, sizeof(text) - n)) > 0)
 			n += (size_t)got;
 		if (got < 0) {
 			r = ARCHIVE_FATAL;
@@ -52,8 +54,8 @@ static void deb_control(struct walk *w, const struct ar_member *m)
 	}
 	if (!found)
 		pkg_error(w, m->name, r == ARCHIVE_EOF ? "no control file in %s" : "cannot read control file: %s",
-			  r == ARCHIVE_EOF ? m->name : pkg_archive_error(a));
-	archive_read_free(a);
+			  r == ARCHIVE_EOF ? m->name : pkg_archive_error(la, a));
+	la->archive_read_free(a);
 }
 
 static void scan_deb(struct walk *w, const unsigned char *data, size_t size)
@@ -99,33 +101,48 @@ static void scan_rpm(struct walk *w, const unsigned char *data, size_t size)
 	pkg_walk(&inner, data + payload, size - payload, WALK_CPIO);
 }
 
+/* Walk the package by its format; false for a compressed non-archive. */
+static bool walk_package(struct walk *w, enum pkg_format format, const void *data, size_t size)
+{
+	switch (format) {
+	case PKG_NONE:
+		return false;
+	case PKG_DEB:
+		scan_deb(w, data, size);
+		break;
+	case PKG_RPM:
+		scan_rpm(w, data, size);
+		break;
+	case PKG_ZIP:
+		pkg_walk(w, data, size, WALK_ZIP);
+		w->id->format = "zip";
+		break;
+	case PKG_STREAM:
+		if (pkg_walk(w, data, size, WALK_STREAM) == 0)
+			return false;
+		w->id->format = w->saw_pkgsrc ? "pkgsrc" : w->saw_apk ? "apk" : "tar";
+		break;
+	}
+	return true;
+}
+
 bool pkg_scan_memory(const char *path, const void *data, size_t size,
 		     const struct scan_opts *o, struct scan_batch *out)
 {
 	struct pkg_ident id = { 0 };
 	struct walk w = { .path = path, .prefix = "", .o = o, .out = out, .id = &id, .metadata = true };
 	size_t first = out->n;
+	enum pkg_format format = pkg_detect(data, size < 512 ? size : 512);
+	struct herr err;
 
-	switch (pkg_detect(data, size < 512 ? size : 512)) {
-	case PKG_NONE:
+	if (format == PKG_NONE)
 		return false;
-	case PKG_DEB:
-		scan_deb(&w, data, size);
-		break;
-	case PKG_RPM:
-		scan_rpm(&w, data, size);
-		break;
-	case PKG_ZIP:
-		pkg_walk(&w, data, size, WALK_ZIP);
-		id.format = "zip";
-		break;
-	case PKG_STREAM:
-		if (pkg_walk(&w, data, size, WALK_STREAM) == 0) {
-			pkg_ident_free(&id);
-			return false;
-		}
-		id.format = w.saw_pkgsrc ? "pkgsrc" : w.saw_apk ? "apk" : "tar";
-		break;
+	if (!(w.la = libarchive_load(&err))) {
+		/* an archive whose reader is missing is an error, whatever it holds */
+		pkg_error(&w, NULL, "%s", err.msg);
+	} else if (!walk_package(&w, format, data, size)) {
+		pkg_ident_free(&id);
+		return false;
 	}
 	if (!id.name)
 		pkg_ident_from_filename(path, &id);

@@ -5,6 +5,7 @@
 #ifndef HARDEN_PKG_INTERNAL_H
 #define HARDEN_PKG_INTERNAL_H
 
+#include "dl/dl.h"
 #include "pkg/pkg.h"
 
 /* Which libarchive readers a walk enables. */
@@ -16,6 +17,7 @@ enum walk_kind {
 };
 
 struct walk {
+	const struct libarchive *la;    /* loaded before any walk starts */
 	const char *path;       /* the archive on disk: every record names it */
 	const char *prefix;     /* "" at the top, "inner.tgz!/" inside a nested archive */
 	const struct scan_opts *o;
@@ -38,9 +40,8 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-struct archive;
 /* libarchive's last error, never NULL (it may have none to give). */
-const char *pkg_archive_error(struct archive *a);
+const char *pkg_archive_error(const struct libarchive *la, struct archive *a);
 
 /* The limit in force for one member's inflated size. */
 uint64_t pkg_member_limit(const struct scan_opts *o);

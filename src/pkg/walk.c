@@ -11,8 +11,6 @@
  */
 #include "pkg/internal.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +19,9 @@
 #define HEAD_SIZE 512
 #define METADATA_LIMIT (16u << 20)  /* +CONTENTS of texlive is ~10 MB */
 
-const char *pkg_archive_error(struct archive *a)
+const char *pkg_archive_error(const struct libarchive *la, struct archive *a)
 {
-	const char *e = archive_error_string(a);
+	const char *e = la->archive_error_string(a);
 	return e ? e : "unknown libarchive error";
 }
 
@@ -58,62 +56,64 @@ void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
  * more than reading a small file, and a tree of man pages is 30,000 small
  * gzipped files that must be told from tarballs quickly.
  */
-static void support_filter(struct archive *a, const unsigned char *d, size_t n)
+static void support_filter(const struct libarchive *la, struct archive *a, const unsigned char *d, size_t n)
 {
 	if (n >= 2 && d[0] == 0x1f && d[1] == 0x8b)
-		archive_read_support_filter_gzip(a);
+		la->archive_read_support_filter_gzip(a);
 	else if (n >= 3 && !memcmp(d, "BZh", 3))
-		archive_read_support_filter_bzip2(a);
+		la->archive_read_support_filter_bzip2(a);
 	else if (n >= 6 && !memcmp(d, "\xfd" "7zXZ\0", 6))
-		archive_read_support_filter_xz(a);
+		la->archive_read_support_filter_xz(a);
 	else if (n >= 4 && !memcmp(d, "\x28\xb5\x2f\xfd", 4))
-		archive_read_support_filter_zstd(a);
+		la->archive_read_support_filter_zstd(a);
 	else if (n >= 4 && !memcmp(d, "\x04\x22\x4d\x18", 4))
-		archive_read_support_filter_lz4(a);
+		la->archive_read_support_filter_lz4(a);
 	else
-		archive_read_support_filter_all(a);
+		la->archive_read_support_filter_all(a);
 }
 
 /* libarchive found no format at all: bytes that are simply not an archive. */
-static bool unrecognized(struct archive *a)
+static bool unrecognized(const struct libarchive *la, struct archive *a)
 {
-	const char *e = archive_error_string(a);
+	const char *e = la->archive_error_string(a);
 	return e && strstr(e, "Unrecognized archive format");
 }
 
 /* A reader on data[0..size); NULL with why filled if libarchive refuses it. */
-static struct archive *open_reader(const void *data, size_t size, enum walk_kind kind, char *why, size_t len)
+static struct archive *open_reader(const struct libarchive *la, const void *data, size_t size,
+				   enum walk_kind kind, char *why, size_t len)
 {
-	struct archive *a = archive_read_new();
+	struct archive *a = la->archive_read_new();
 	if (!a)
 		return NULL;
-	support_filter(a, data, size);
+	support_filter(la, a, data, size);
 	switch (kind) {
 	case WALK_STREAM:
-		archive_read_support_format_tar(a);
-		archive_read_support_format_cpio(a);
-		archive_read_support_format_raw(a);
+		la->archive_read_support_format_tar(a);
+		la->archive_read_support_format_cpio(a);
+		la->archive_read_support_format_raw(a);
 		break;
-	case WALK_TAR: archive_read_support_format_tar(a); break;
-	case WALK_CPIO: archive_read_support_format_cpio(a); break;
-	case WALK_ZIP: archive_read_support_format_zip(a); break;
+	case WALK_TAR: la->archive_read_support_format_tar(a); break;
+	case WALK_CPIO: la->archive_read_support_format_cpio(a); break;
+	case WALK_ZIP: la->archive_read_support_format_zip(a); break;
 	}
-	if (archive_read_open_memory(a, data, size) != ARCHIVE_OK) {
-		snprintf(why, len, "%s", archive_error_string(a) ? archive_error_string(a) : "unknown format");
-		if (unrecognized(a))
+	if (la->archive_read_open_memory(a, data, size) != ARCHIVE_OK) {
+		const char *e = la->archive_error_string(a);
+		snprintf(why, len, "%s", e ? e : "unknown format");
+		if (unrecognized(la, a))
 			*why = '\0';
-		archive_read_free(a);
+		la->archive_read_free(a);
 		return NULL;
 	}
 	return a;
 }
 
 /* Read up to n bytes of the current member; -1 on error. */
-static ssize_t read_some(struct archive *a, void *p, size_t n)
+static ssize_t read_some(const struct libarchive *la, struct archive *a, void *p, size_t n)
 {
 	size_t got = 0;
 	while (got < n) {
-		la_ssize_t r = archive_read_data(a, (char *)p + got, n - got);
+		la_ssize_t r = la->archive_read_data(a, (char *)p + got, n - got);
 		if (r < 0)
 			return -1;
 		if (r == 0)
@@ -127,8 +127,8 @@ static ssize_t read_some(struct archive *a, void *p, size_t n)
  * The whole member into *bufp (head already read), refusing to go past
  * limit. Returns the size, or -1 with *why set.
  */
-static ssize_t read_rest(struct archive *a, const unsigned char *head, size_t headlen,
-			 int64_t declared, uint64_t limit, unsigned char **bufp, const char **why)
+static ssize_t read_rest(const struct libarchive *la, struct archive *a, const unsigned char *head,
+			 size_t headlen, int64_t declared, uint64_t limit, unsigned char **bufp, const char **why)
 {
 	size_t alloc = declared > (int64_t)headlen ? (size_t)declared : headlen + 65536;
 	unsigned char *buf = xmalloc(alloc);
@@ -144,7 +144,7 @@ static ssize_t read_rest(struct archive *a, const unsigned char *head, size_t he
 			alloc *= 2;
 			buf = xrealloc(buf, alloc);
 		}
-		la_ssize_t r = archive_read_data(a, buf + len, alloc - len);
+		la_ssize_t r = la->archive_read_data(a, buf + len, alloc - len);
 		if (r < 0) {
 			free(buf);
 			*why = NULL;
@@ -202,22 +202,22 @@ static void scan_elf_member(struct walk *w, const char *name, mode_t mode,
 }
 
 /* Is a member that starts like a compressed stream really a tar/cpio inside? */
-static bool stream_holds_archive(const void *data, size_t size)
+static bool stream_holds_archive(const struct libarchive *la, const void *data, size_t size)
 {
 	char why[256];
-	struct archive *a = open_reader(data, size, WALK_STREAM, why, sizeof(why));
+	struct archive *a = open_reader(la, data, size, WALK_STREAM, why, sizeof(why));
 	struct archive_entry *e;
-	bool yes = a && archive_read_next_header(a, &e) >= ARCHIVE_WARN &&
-		   archive_format(a) != ARCHIVE_FORMAT_RAW;
+	bool yes = a && la->archive_read_next_header(a, &e) >= ARCHIVE_WARN &&
+		   la->archive_format(a) != ARCHIVE_FORMAT_RAW;
 	if (a)
-		archive_read_free(a);
+		la->archive_read_free(a);
 	return yes;
 }
 
 static void scan_nested(struct walk *w, const char *name, const unsigned char *data, size_t len)
 {
 	enum pkg_format f = pkg_detect(data, len < HEAD_SIZE ? len : HEAD_SIZE);
-	if (f == PKG_STREAM && !stream_holds_archive(data, len)) {
+	if (f == PKG_STREAM && !stream_holds_archive(w->la, data, len)) {
 		w->out->skipped++;      /* a gzipped text, not an archive */
 		return;
 	}
@@ -242,17 +242,18 @@ static void scan_nested(struct walk *w, const char *name, const unsigned char *d
 /* One regular member: metadata, ELF, nested archive, or skipped. false: stop the walk. */
 static bool regular_member(struct walk *w, struct archive *a, struct archive_entry *e, const char *name)
 {
+	const struct libarchive *la = w->la;
 	uint64_t limit = pkg_member_limit(w->o);
-	int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	int64_t declared = la->archive_entry_size_is_set(e) ? la->archive_entry_size(e) : -1;
 	if (declared > 0 && (uint64_t)declared > limit) {
 		pkg_error(w, name, "member declares %lld bytes, over the %llu-byte limit (archive bomb?); not read",
 			  (long long)declared, (unsigned long long)limit);
 		return true;
 	}
 	unsigned char head[HEAD_SIZE];
-	ssize_t got = read_some(a, head, sizeof(head));
+	ssize_t got = read_some(la, a, head, sizeof(head));
 	if (got < 0) {
-		pkg_error(w, name, "cannot read member: %s", pkg_archive_error(a));
+		pkg_error(w, name, "cannot read member: %s", pkg_archive_error(la, a));
 		return false;   /* the stream is unusable past a read error */
 	}
 	bool meta = is_metadata(w, name), elf = elf_is_elf(head, (size_t)got);
@@ -263,13 +264,13 @@ static bool regular_member(struct walk *w, struct archive *a, struct archive_ent
 	}
 	unsigned char *buf = NULL;
 	const char *why = NULL;
-	ssize_t len = read_rest(a, head, (size_t)got, declared, meta ? METADATA_LIMIT : limit, &buf, &why);
+	ssize_t len = read_rest(la, a, head, (size_t)got, declared, meta ? METADATA_LIMIT : limit, &buf, &why);
 	if (len < 0) {
 		if (why)
 			pkg_error(w, name, "member inflates %s (%llu bytes; archive bomb?); not read", why,
 				  (unsigned long long)(meta ? METADATA_LIMIT : limit));
 		else
-			pkg_error(w, name, "cannot read member: %s", pkg_archive_error(a));
+			pkg_error(w, name, "cannot read member: %s", pkg_archive_error(la, a));
 		return why != NULL;     /* a read error leaves the stream unusable */
 	}
 	if (declared >= 0 && (int64_t)len != declared) {
@@ -277,7 +278,7 @@ static bool regular_member(struct walk *w, struct archive *a, struct archive_ent
 	} else if (meta) {
 		read_metadata(w, name, buf, (size_t)len);
 	} else if (elf) {
-		scan_elf_member(w, name, archive_entry_mode(e), buf, (size_t)len);
+		scan_elf_member(w, name, la->archive_entry_mode(e), buf, (size_t)len);
 	} else {
 		scan_nested(w, name, buf, (size_t)len);
 	}
@@ -303,8 +304,9 @@ static const char *normalize(const char *name)
 
 int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 {
+	const struct libarchive *la = w->la;
 	char why[256] = "out of memory";
-	struct archive *a = open_reader(data, size, kind, why, sizeof(why));
+	struct archive *a = open_reader(la, data, size, kind, why, sizeof(why));
 	if (!a && !*why && kind == WALK_STREAM)
 		return 0;       /* e.g. an empty gzip: not an archive */
 	if (!a) {
@@ -322,26 +324,26 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 	int status = 1;
 	for (bool first = true;; first = false) {
 		/* a header error ends the walk: libarchive cannot resync a stream */
-		int r = archive_read_next_header(a, &e);
+		int r = la->archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			if (first && kind == WALK_STREAM && unrecognized(a)) {
+			if (first && kind == WALK_STREAM && unrecognized(la, a)) {
 				status = 0;     /* a compressed file holding no archive */
 				break;
 			}
 			if (last)
 				pkg_error(w, NULL, "corrupt or truncated archive after member '%s%s': %s",
-					  w->prefix, last, pkg_archive_error(a));
+					  w->prefix, last, pkg_archive_error(la, a));
 			else
-				pkg_error(w, NULL, "corrupt or truncated archive: %s", pkg_archive_error(a));
+				pkg_error(w, NULL, "corrupt or truncated archive: %s", pkg_archive_error(la, a));
 			break;
 		}
-		if (first && archive_format(a) == ARCHIVE_FORMAT_RAW) {
+		if (first && la->archive_format(a) == ARCHIVE_FORMAT_RAW) {
 			status = 0;
 			break;
 		}
-		const char *raw = archive_entry_pathname(e);
+		const char *raw = la->archive_entry_pathname(e);
 		if (!raw) {
 			pkg_error(w, NULL, "member without a name after '%s'", last ? last : "(start)");
 			continue;
@@ -355,14 +357,14 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 			pkg_error(w, name, "unsafe member name (absolute or '..': path traversal); not read");
 			continue;
 		}
-		const char *hard = archive_entry_hardlink(e);
+		const char *hard = la->archive_entry_hardlink(e);
 		if (hard) {
 			link_member(w, name, normalize(hard), true);
 			continue;
 		}
-		mode_t type = archive_entry_filetype(e);
+		mode_t type = la->archive_entry_filetype(e);
 		if (type == AE_IFLNK) {
-			const char *target = archive_entry_symlink(e);
+			const char *target = la->archive_entry_symlink(e);
 			link_member(w, name, target ? target : "", false);
 			continue;
 		}
@@ -372,6 +374,6 @@ int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind)
 			break;
 	}
 	free(lastcopy);
-	archive_read_free(a);
+	la->archive_read_free(a);
 	return status;
 }

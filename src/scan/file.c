@@ -45,6 +45,13 @@ void scan_batch_free(struct scan_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
+static void record_error(struct scan_batch *out, const char *path, const char *fmt, int e)
+{
+	struct scan_record *r = scan_batch_add(out);
+	r->path = xstrdup(path);
+	r->error = xasprintf(fmt, strerror(e));
+}
+
 /* Read facts from memory (data) or from an open file (fd), then check them. */
 static void scan_elf(const char *path, const void *data, int fd, size_t size,
 		     const struct scan_opts *o, struct scan_batch *out)
@@ -67,11 +74,66 @@ void scan_image(const char *path, const void *data, size_t size,
 	scan_elf(path, data, -1, size, o, out);
 }
 
-static void record_error(struct scan_batch *out, const char *path, const char *fmt, int e)
+
+/*
+ * Files up to this size are read whole with one pread and parsed in
+ * memory: libelf reading them through the descriptor would make ten reads
+ * of a few hundred bytes, and a system call costs more than copying a few
+ * pages. Bigger files are read through libelf, only the parts needed.
+ */
+#define READ_WHOLE_MAX (16 * 1024)
+
+/* Read a small regular file whole; 0, or an errno. */
+static int read_small(int fd, size_t size, unsigned char **data, size_t *got)
 {
-	struct scan_record *r = scan_batch_add(out);
-	r->path = xstrdup(path);
-	r->error = xasprintf(fmt, strerror(e));
+	*data = xmalloc(size ? size : 1);
+	ssize_t n = pread(fd, *data, size, 0);
+	if (n < 0) {
+		int e = errno;
+		free(*data);
+		return e;
+	}
+	*got = (size_t)n; /* shorter when the file shrank meanwhile: parse what is there */
+	return 0;
+}
+
+static void scan_small(const char *path, int fd, size_t size, const struct scan_opts *o, struct scan_batch *out)
+{
+	unsigned char *data = NULL;
+	size_t got = 0;
+	int e = read_small(fd, size, &data, &got);
+	if (e) {
+		record_error(out, path, "cannot read: %s", e);
+		return;
+	}
+	if (got >= 4 && elf_is_elf(data, got))
+		scan_elf(path, data, -1, got, o, out);
+	else if (!pkg_is_archive(data, got) || !pkg_scan_archive(path, o, out))
+		out->skipped++;
+	free(data);
+}
+
+/*
+ * A directory met as an input (a line of a --from list, which is not
+ * stat'ed beforehand): its files are scanned here, in the walk's order,
+ * into this one batch.
+ */
+static void scan_tree(const char *path, const struct scan_opts *o, struct scan_batch *out)
+{
+	struct strvec files = { 0 }, errors = { 0 };
+	struct walk_opts wo = { .follow = false };
+	char *root = xstrdup(path);
+	walk_paths(&root, 1, &wo, &files, &errors);
+	for (size_t i = 0; i < errors.n; i++) {
+		struct scan_record *r = scan_batch_add(out);
+		r->path = xstrdup(path);
+		r->error = xstrdup(errors.v[i]);
+	}
+	for (size_t i = 0; i < files.n; i++)
+		scan_path(files.v[i], o, out);
+	free(root);
+	strvec_clear(&files);
+	strvec_clear(&errors);
 }
 
 void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *out)
@@ -87,8 +149,12 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 	}
 	if (fstat(fd, &st) != 0) {
 		record_error(out, path, "cannot stat: %s", errno);
+	} else if (S_ISDIR(st.st_mode)) {
+		scan_tree(path, o, out);
 	} else if (!S_ISREG(st.st_mode)) {
 		out->skipped++;
+	} else if (st.st_size <= READ_WHOLE_MAX) {
+		scan_small(path, fd, (size_t)st.st_size, o, out);
 	} else if ((got = pread(fd, magic, sizeof(magic), 0)) < 0) {
 		record_error(out, path, "cannot read: %s", errno);
 	} else if (got < 4 || !elf_is_elf(magic, (size_t)got)) {
@@ -96,7 +162,7 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 		if (!pkg_is_archive(magic, (size_t)got) || !pkg_scan_archive(path, o, out))
 			out->skipped++;
 	} else {
-		/* read, not mapped: see elf_facts_read_fd() */
+		/* big: read through libelf, only what is needed (see elf_facts_read_fd()) */
 		scan_elf(path, NULL, fd, (size_t)st.st_size, o, out);
 	}
 	close(fd);

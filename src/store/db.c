@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,16 +36,18 @@ static const char schema[] =
 
 int store_fail(struct store *s, struct herr *err, const char *what)
 {
-	return herr_set(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+	const struct libsqlite3 *sq = s->sq;
+	return herr_set(err, "%s: %s: %s", s->path, what, sq->sqlite3_errmsg(s->db));
 }
 
 static int exec(struct store *s, const char *sql, struct herr *err)
 {
+	const struct libsqlite3 *sq = s->sq;
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+	if (sq->sqlite3_exec(s->db, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return 0;
 	herr_set(err, "%s: %s", s->path, msg ? msg : "SQL error");
-	sqlite3_free(msg);
+	sq->sqlite3_free(msg);
 	return -1;
 }
 
@@ -77,16 +78,20 @@ static int make_parent(const char *path, struct herr *err)
 
 int store_open(const char *path, struct store **out, struct herr *err)
 {
+	const struct libsqlite3 *sq = libsqlite3_load(err);
+	if (!sq)
+		return herr_prefix(err, "%s", path);
 	if (make_parent(path, err))
 		return -1;
 	struct store *s = xcalloc(1, sizeof(*s));
+	s->sq = sq;
 	s->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+	if (sq->sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		store_fail(s, err, "cannot open database");
 		store_close(s);
 		return -1;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sq->sqlite3_busy_timeout(s->db, 10000);
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err) ||
 	    exec(s, schema, err)) {
 		store_close(s);
@@ -100,11 +105,12 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->add_pkg);
-	sqlite3_finalize(s->add_file);
+	const struct libsqlite3 *sq = s->sq;
+	sq->sqlite3_finalize(s->add_pkg);
+	sq->sqlite3_finalize(s->add_file);
 	if (s->in_run)
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	sqlite3_close(s->db);
+		sq->sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sq->sqlite3_close(s->db);
 	free(s->path);
 	free(s);
 }
@@ -120,40 +126,41 @@ static void utc_now(char *buf, size_t len)
 int store_run_begin(struct store *s, const char *inputs, const char *profile, int64_t *run,
 		    struct herr *err)
 {
+	const struct libsqlite3 *sq = s->sq;
 	char now[32];
 	sqlite3_stmt *st = NULL;
 	utc_now(now, sizeof(now));
 	if (exec(s, "BEGIN IMMEDIATE", err))
 		return -1;
 	s->in_run = true;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO runs(started, inputs, profile, harden) VALUES (?,?,?,?)",
-			       -1, &st, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(s->db, "INSERT INTO runs(started, inputs, profile, harden) VALUES (?,?,?,?)",
+			           -1, &st, NULL) != SQLITE_OK)
 		return store_fail(s, err, "cannot record the run");
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, inputs, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, profile, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, HARDEN_VERSION, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	sq->sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sq->sqlite3_bind_text(st, 2, inputs, -1, SQLITE_TRANSIENT);
+	sq->sqlite3_bind_text(st, 3, profile, -1, SQLITE_TRANSIENT);
+	sq->sqlite3_bind_text(st, 4, HARDEN_VERSION, -1, SQLITE_STATIC);
+	int rc = sq->sqlite3_step(st);
+	sq->sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return store_fail(s, err, "cannot record the run");
-	s->run = sqlite3_last_insert_rowid(s->db);
+	s->run = sq->sqlite3_last_insert_rowid(s->db);
 	*run = s->run;
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO packages(run, name, version, arch, origin, format, path, elf,"
-			       " with_findings, findings, errors) VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1,
-			       &s->add_pkg, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "INSERT INTO files(run, package, arch, name, type, error, findings, setuid, props)"
-			       " VALUES (?,?,?,?,?,?,?,?,?)", -1, &s->add_file, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(s->db, "INSERT INTO packages(run, name, version, arch, origin, format, path, elf,"
+			           " with_findings, findings, errors) VALUES (?,?,?,?,?,?,?,?,?,?,?)", -1,
+			           &s->add_pkg, NULL) != SQLITE_OK ||
+	    sq->sqlite3_prepare_v2(s->db, "INSERT INTO files(run, package, arch, name, type, error, findings, setuid, props)"
+			           " VALUES (?,?,?,?,?,?,?,?,?)", -1, &s->add_file, NULL) != SQLITE_OK)
 		return store_fail(s, err, "cannot prepare statements");
 	return 0;
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+static void bind_opt(const struct libsqlite3 *sq, sqlite3_stmt *st, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		sq->sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	else
-		sqlite3_bind_null(st, i);
+		sq->sqlite3_bind_null(st, i);
 }
 
 char *store_props_json(const struct check_result *res)
@@ -169,25 +176,27 @@ char *store_props_json(const struct check_result *res)
 
 static int add_file(struct store *s, const struct scan_batch *b, const struct scan_record *r, struct herr *err)
 {
+	const struct libsqlite3 *sq = s->sq;
 	sqlite3_stmt *st = s->add_file;
 	char *props = r->error ? NULL : store_props_json(&r->res);
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, s->run);
-	sqlite3_bind_text(st, 2, b->package ? b->package : "", -1, SQLITE_TRANSIENT);
-	bind_opt(st, 3, b->arch);
-	sqlite3_bind_text(st, 4, r->member ? r->member : r->path, -1, SQLITE_TRANSIENT);
-	bind_opt(st, 5, r->error ? NULL : elf_kind_name(r->facts.kind));
-	bind_opt(st, 6, r->error);
-	sqlite3_bind_int(st, 7, r->error ? 0 : r->res.finding_count);
-	sqlite3_bind_int(st, 8, r->setuid || r->setgid);
-	bind_opt(st, 9, props);
-	int rc = sqlite3_step(st);
+	sq->sqlite3_reset(st);
+	sq->sqlite3_bind_int64(st, 1, s->run);
+	sq->sqlite3_bind_text(st, 2, b->package ? b->package : "", -1, SQLITE_TRANSIENT);
+	bind_opt(sq, st, 3, b->arch);
+	sq->sqlite3_bind_text(st, 4, r->member ? r->member : r->path, -1, SQLITE_TRANSIENT);
+	bind_opt(sq, st, 5, r->error ? NULL : elf_kind_name(r->facts.kind));
+	bind_opt(sq, st, 6, r->error);
+	sq->sqlite3_bind_int(st, 7, r->error ? 0 : r->res.finding_count);
+	sq->sqlite3_bind_int(st, 8, r->setuid || r->setgid);
+	bind_opt(sq, st, 9, props);
+	int rc = sq->sqlite3_step(st);
 	free(props);
 	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot record a file");
 }
 
 int store_add_batch(struct store *s, const char *input, const struct scan_batch *b, struct herr *err)
 {
+	const struct libsqlite3 *sq = s->sq;
 	size_t elf = 0, with = 0, findings = 0, errors = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct scan_record *r = &b->recs[i];
@@ -206,19 +215,19 @@ int store_add_batch(struct store *s, const char *input, const struct scan_batch 
 	if (!b->package)
 		return 0;
 	sqlite3_stmt *st = s->add_pkg;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, s->run);
-	sqlite3_bind_text(st, 2, b->package, -1, SQLITE_TRANSIENT);
-	bind_opt(st, 3, b->version);
-	bind_opt(st, 4, b->arch);
-	bind_opt(st, 5, b->origin);
-	bind_opt(st, 6, b->pkg_format);
-	sqlite3_bind_text(st, 7, input, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 8, (sqlite3_int64)elf);
-	sqlite3_bind_int64(st, 9, (sqlite3_int64)with);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)findings);
-	sqlite3_bind_int64(st, 11, (sqlite3_int64)errors);
-	return sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "cannot record a package");
+	sq->sqlite3_reset(st);
+	sq->sqlite3_bind_int64(st, 1, s->run);
+	sq->sqlite3_bind_text(st, 2, b->package, -1, SQLITE_TRANSIENT);
+	bind_opt(sq, st, 3, b->version);
+	bind_opt(sq, st, 4, b->arch);
+	bind_opt(sq, st, 5, b->origin);
+	bind_opt(sq, st, 6, b->pkg_format);
+	sq->sqlite3_bind_text(st, 7, input, -1, SQLITE_TRANSIENT);
+	sq->sqlite3_bind_int64(st, 8, (sqlite3_int64)elf);
+	sq->sqlite3_bind_int64(st, 9, (sqlite3_int64)with);
+	sq->sqlite3_bind_int64(st, 10, (sqlite3_int64)findings);
+	sq->sqlite3_bind_int64(st, 11, (sqlite3_int64)errors);
+	return sq->sqlite3_step(st) == SQLITE_DONE ? 0 : store_fail(s, err, "cannot record a package");
 }
 
 int store_run_commit(struct store *s, struct herr *err)
@@ -235,13 +244,14 @@ int store_run_commit(struct store *s, struct herr *err)
 
 int64_t store_latest_run(struct store *s, int64_t before)
 {
+	const struct libsqlite3 *sq = s->sq;
 	sqlite3_stmt *st;
 	int64_t id = 0;
-	if (sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE complete = 1 AND id < ?", -1, &st, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(s->db, "SELECT max(id) FROM runs WHERE complete = 1 AND id < ?", -1, &st, NULL) != SQLITE_OK)
 		return 0;
-	sqlite3_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sq->sqlite3_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
+	if (sq->sqlite3_step(st) == SQLITE_ROW)
+		id = sq->sqlite3_column_int64(st, 0);
+	sq->sqlite3_finalize(st);
 	return id;
 }

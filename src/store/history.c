@@ -29,47 +29,48 @@ static void count_props(struct history_row *h, const char *props)
 int store_history(struct store *s, const char *package, struct history_row **rows, size_t *n,
 		  struct herr *err)
 {
+	const struct libsqlite3 *sq = s->sq;
 	sqlite3_stmt *q, *f;
 	size_t alloc = 0;
 	*rows = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT r.id, r.started, p.version, p.arch, p.elf, p.with_findings, p.findings"
-			       " FROM packages p JOIN runs r ON r.id = p.run"
-			       " WHERE p.name = ? AND r.complete = 1 ORDER BY r.id, p.rowid", -1, &q, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(s->db,
+			           "SELECT r.id, r.started, p.version, p.arch, p.elf, p.with_findings, p.findings"
+			           " FROM packages p JOIN runs r ON r.id = p.run"
+			           " WHERE p.name = ? AND r.complete = 1 ORDER BY r.id, p.rowid", -1, &q, NULL) != SQLITE_OK)
 		return store_fail(s, err, "cannot read history");
-	if (sqlite3_prepare_v2(s->db, "SELECT props FROM files WHERE run = ? AND package = ? AND"
-			       " (arch IS ? OR ? IS NULL) AND error IS NULL", -1, &f, NULL) != SQLITE_OK) {
-		sqlite3_finalize(q);
+	if (sq->sqlite3_prepare_v2(s->db, "SELECT props FROM files WHERE run = ? AND package = ? AND"
+			           " (arch IS ? OR ? IS NULL) AND error IS NULL", -1, &f, NULL) != SQLITE_OK) {
+		sq->sqlite3_finalize(q);
 		return store_fail(s, err, "cannot read history");
 	}
-	sqlite3_bind_text(q, 1, package, -1, SQLITE_TRANSIENT);
+	sq->sqlite3_bind_text(q, 1, package, -1, SQLITE_TRANSIENT);
 	int rc;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = sq->sqlite3_step(q)) == SQLITE_ROW) {
 		if (*n == alloc) {
 			alloc = alloc ? alloc * 2 : 16;
 			*rows = xrealloc(*rows, alloc * sizeof(**rows));
 		}
 		struct history_row *h = &(*rows)[(*n)++];
 		memset(h, 0, sizeof(*h));
-		h->run = sqlite3_column_int64(q, 0);
-		h->when = xstrdup((const char *)sqlite3_column_text(q, 1));
-		const char *v = (const char *)sqlite3_column_text(q, 2), *a = (const char *)sqlite3_column_text(q, 3);
+		h->run = sq->sqlite3_column_int64(q, 0);
+		h->when = xstrdup((const char *)sq->sqlite3_column_text(q, 1));
+		const char *v = (const char *)sq->sqlite3_column_text(q, 2), *a = (const char *)sq->sqlite3_column_text(q, 3);
 		h->version = v ? xstrdup(v) : NULL;
 		h->arch = a ? xstrdup(a) : NULL;
-		h->elf = (size_t)sqlite3_column_int64(q, 4);
-		h->with_findings = (size_t)sqlite3_column_int64(q, 5);
-		h->findings = (size_t)sqlite3_column_int64(q, 6);
-		sqlite3_reset(f);
-		sqlite3_bind_int64(f, 1, h->run);
-		sqlite3_bind_text(f, 2, package, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(f, 3, a, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(f, 4, a, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(f) == SQLITE_ROW)
-			count_props(h, (const char *)sqlite3_column_text(f, 0));
+		h->elf = (size_t)sq->sqlite3_column_int64(q, 4);
+		h->with_findings = (size_t)sq->sqlite3_column_int64(q, 5);
+		h->findings = (size_t)sq->sqlite3_column_int64(q, 6);
+		sq->sqlite3_reset(f);
+		sq->sqlite3_bind_int64(f, 1, h->run);
+		sq->sqlite3_bind_text(f, 2, package, -1, SQLITE_TRANSIENT);
+		sq->sqlite3_bind_text(f, 3, a, -1, SQLITE_TRANSIENT);
+		sq->sqlite3_bind_text(f, 4, a, -1, SQLITE_TRANSIENT);
+		while (sq->sqlite3_step(f) == SQLITE_ROW)
+			count_props(h, (const char *)sq->sqlite3_column_text(f, 0));
 	}
-	sqlite3_finalize(q);
-	sqlite3_finalize(f);
+	sq->sqlite3_finalize(q);
+	sq->sqlite3_finalize(f);
 	return rc == SQLITE_DONE ? 0 : store_fail(s, err, "cannot read history");
 }
 

@@ -4,11 +4,11 @@
 #ifndef HARDEN_STORE_INTERNAL_H
 #define HARDEN_STORE_INTERNAL_H
 
-#include <sqlite3.h>
-
+#include "dl/dl.h"
 #include "store/store.h"
 
 struct store {
+	const struct libsqlite3 *sq;    /* SQLite, loaded by store_open() */
 	sqlite3 *db;
 	char *path;
 	int64_t run;

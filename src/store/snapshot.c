@@ -77,52 +77,53 @@ static void props_from_json(struct snap_file *f, const char *text)
 	json_decref(o);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(const struct libsqlite3 *sq, sqlite3_stmt *q, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)sq->sqlite3_column_text(q, i);
 }
 
 int store_load_run(struct store *st, int64_t run, struct snapshot *s, struct herr *err)
 {
+	const struct libsqlite3 *sq = st->sq;
 	sqlite3_stmt *q;
-	if (sqlite3_prepare_v2(st->db, "SELECT complete FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(st->db, "SELECT complete FROM runs WHERE id = ?", -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, err, "cannot read runs");
-	sqlite3_bind_int64(q, 1, run);
-	int rc = sqlite3_step(q);
-	bool complete = rc == SQLITE_ROW && sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
+	sq->sqlite3_bind_int64(q, 1, run);
+	int rc = sq->sqlite3_step(q);
+	bool complete = rc == SQLITE_ROW && sq->sqlite3_column_int(q, 0);
+	sq->sqlite3_finalize(q);
 	if (rc != SQLITE_ROW)
 		return herr_set(err, "%s: no run %lld", st->path, (long long)run);
 	if (!complete)
 		return herr_set(err, "%s: run %lld is incomplete", st->path, (long long)run);
 	s->label = xasprintf("run %lld", (long long)run);
 
-	if (sqlite3_prepare_v2(st->db, "SELECT name, version, arch, path FROM packages WHERE run = ? ORDER BY rowid",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(st->db, "SELECT name, version, arch, path FROM packages WHERE run = ? ORDER BY rowid",
+			           -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, err, "cannot read packages");
-	sqlite3_bind_int64(q, 1, run);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	sq->sqlite3_bind_int64(q, 1, run);
+	while ((rc = sq->sqlite3_step(q)) == SQLITE_ROW) {
 		struct snap_pkg *p = add_pkg(s);
-		p->name = xstrdup(col(q, 0));
-		p->version = dup_opt(col(q, 1));
-		p->arch = dup_opt(col(q, 2));
-		p->path = xstrdup(col(q, 3));
+		p->name = xstrdup(col(sq, q, 0));
+		p->version = dup_opt(col(sq, q, 1));
+		p->arch = dup_opt(col(sq, q, 2));
+		p->path = xstrdup(col(sq, q, 3));
 	}
-	sqlite3_finalize(q);
+	sq->sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return store_fail(st, err, "cannot read packages");
 
-	if (sqlite3_prepare_v2(st->db, "SELECT package, name, props FROM files WHERE run = ? ORDER BY rowid",
-			       -1, &q, NULL) != SQLITE_OK)
+	if (sq->sqlite3_prepare_v2(st->db, "SELECT package, name, props FROM files WHERE run = ? ORDER BY rowid",
+			           -1, &q, NULL) != SQLITE_OK)
 		return store_fail(st, err, "cannot read files");
-	sqlite3_bind_int64(q, 1, run);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	sq->sqlite3_bind_int64(q, 1, run);
+	while ((rc = sq->sqlite3_step(q)) == SQLITE_ROW) {
 		struct snap_file *f = add_file(s);
-		f->package = xstrdup(col(q, 0));
-		f->name = xstrdup(col(q, 1));
-		props_from_json(f, col(q, 2));
+		f->package = xstrdup(col(sq, q, 0));
+		f->name = xstrdup(col(sq, q, 1));
+		props_from_json(f, col(sq, q, 2));
 	}
-	sqlite3_finalize(q);
+	sq->sqlite3_finalize(q);
 	return rc == SQLITE_DONE ? 0 : store_fail(st, err, "cannot read files");
 }
 

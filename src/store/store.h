@@ -20,7 +20,8 @@
 
 struct store;
 
-/* Open (creating it and its directory if needed) the database at path. */
+/* Open (creating it and its directory if needed) the database at path.
+ * SQLite itself is loaded here, on first use (dl/): a clear error if missing. */
 int store_open(const char *path, struct store **out, struct herr *err);
 void store_close(struct store *s);
 /* $XDG_DATA_HOME/harden/harden.db, or ~/.local/share/harden/harden.db. */

@@ -17,7 +17,7 @@ struct pool {
 	const struct pool_job *job;
 	pthread_mutex_t lock;
 	pthread_cond_t ready, room;
-	size_t next, emitted, window;
+	size_t next, emitted, window, chunk;
 	void **slot;
 	bool *done;
 };
@@ -33,17 +33,36 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&p->lock);
 			return NULL;
 		}
-		size_t i = p->next++;
+		size_t first = p->next, end = first + p->chunk;
+		if (end > p->job->n)
+			end = p->job->n;
+		if (end > p->emitted + p->window)
+			end = p->emitted + p->window;
+		p->next = end;
 		pthread_mutex_unlock(&p->lock);
 
-		void *r = p->job->work(i, p->job->ctx);
+		/* results go straight into their slots: only this worker owns them until done[] says so */
+		for (size_t i = first; i < end; i++)
+			p->slot[i % p->window] = p->job->work(i, p->job->ctx);
 
 		pthread_mutex_lock(&p->lock);
-		p->slot[i % p->window] = r;
-		p->done[i % p->window] = true;
-		pthread_cond_broadcast(&p->ready);
+		for (size_t i = first; i < end; i++)
+			p->done[i % p->window] = true;
+		pthread_cond_signal(&p->ready); /* no system call when the emitter is not waiting */
 		pthread_mutex_unlock(&p->lock);
 	}
+}
+
+/*
+ * Items are handed out in chunks: one lock round trip and at most one
+ * wake-up per chunk instead of per item (per file, a futex pair and a
+ * context switch cost as much as checking a small ELF). Chunks stay small
+ * enough that the workers end together: at least 8 per worker.
+ */
+static size_t pool_chunk(size_t n, int threads)
+{
+	size_t c = n / ((size_t)threads * 8);
+	return c < 1 ? 1 : c > 16 ? 16 : c;
 }
 
 int pool_default_threads(void)
@@ -60,7 +79,7 @@ void pool_run_ordered(const struct pool_job *job)
 			job->emit(i, job->work(i, job->ctx), job->ctx);
 		return;
 	}
-	struct pool p = { .job = job, .window = (size_t)threads * 64 };
+	struct pool p = { .job = job, .window = (size_t)threads * 64, .chunk = pool_chunk(job->n, threads) };
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.ready, NULL);
 	pthread_cond_init(&p.room, NULL);
@@ -84,14 +103,11 @@ void pool_run_ordered(const struct pool_job *job)
 				pthread_cond_wait(&p.ready, &p.lock);
 			void *r = p.slot[i % p.window];
 			p.done[i % p.window] = false;
-			pthread_mutex_unlock(&p.lock);
-
-			job->emit(i, r, job->ctx);
-
-			pthread_mutex_lock(&p.lock);
 			p.emitted = i + 1;
 			pthread_cond_broadcast(&p.room);
 			pthread_mutex_unlock(&p.lock);
+
+			job->emit(i, r, job->ctx);
 		}
 	}
 	for (int t = 0; t < started; t++)

@@ -4,7 +4,8 @@
  * when no signature is checked, so we verify them exactly as pkg_install
  * does: the same bytes hashed, the same lowercase hex, a mismatch or an
  * unknown algorithm refusing the list. Hashes come from OpenSSL, never from
- * home-made code.
+ * home-made code; libcrypto is loaded (dl/) only when a list carries such a
+ * line, so a list without one is checked without it.
  *
  * What is hashed: the text from its start up to the PGP signature (the line
  * "-----BEGIN PGP SIGNATURE" or pkg_install's stop word "Version:"), minus
@@ -13,16 +14,20 @@
  */
 #include "vuln/vuln.h"
 
+#include "dl/dl.h"
+
 #include <ctype.h>
-#include <openssl/evp.h>
 #include <string.h>
+
+static const EVP_MD *sha512(const struct libcrypto *c) { return c->EVP_sha512(); }
+static const EVP_MD *sha1(const struct libcrypto *c) { return c->EVP_sha1(); }
 
 static const struct {
 	const char *name;
-	const EVP_MD *(*md)(void);
+	const EVP_MD *(*md)(const struct libcrypto *c);
 } algorithms[] = {
-	{ "SHA512", EVP_sha512 },
-	{ "SHA1", EVP_sha1 },
+	{ "SHA512", sha512 },
+	{ "SHA1", sha1 },
 };
 
 static bool skipped_line(const char *p, size_t len)
@@ -46,13 +51,13 @@ static bool stop_line(const char *p, size_t len)
 }
 
 /* Hash the checked part of text; hex receives lowercase hex digits. */
-static int hash_text(const EVP_MD *md, const char *text, size_t len, char *hex, size_t hexlen,
-		     struct herr *err)
+static int hash_text(const struct libcrypto *c, const EVP_MD *md, const char *text, size_t len,
+		     char *hex, size_t hexlen, struct herr *err)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	if (!ctx || EVP_DigestInit_ex(ctx, md, NULL) != 1) {
-		EVP_MD_CTX_free(ctx);
-		return herr_set(err, "cannot initialise %s digest", EVP_MD_get0_name(md));
+	EVP_MD_CTX *ctx = c->EVP_MD_CTX_new();
+	if (!ctx || c->EVP_DigestInit_ex(ctx, md, NULL) != 1) {
+		c->EVP_MD_CTX_free(ctx);
+		return herr_set(err, "cannot initialise %s digest", c->EVP_MD_get0_name(md));
 	}
 	const char *run = text, *p = text, *end = text + len;
 	while (p < end) {
@@ -62,16 +67,16 @@ static int hash_text(const EVP_MD *md, const char *text, size_t len, char *hex, 
 		if (stop_line(p, linelen))
 			break;
 		if (skipped_line(p, linelen)) {
-			EVP_DigestUpdate(ctx, run, (size_t)(p - run));
+			c->EVP_DigestUpdate(ctx, run, (size_t)(p - run));
 			run = next;
 		}
 		p = next;
 	}
-	EVP_DigestUpdate(ctx, run, (size_t)(p - run));
+	c->EVP_DigestUpdate(ctx, run, (size_t)(p - run));
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int dlen = 0;
-	EVP_DigestFinal_ex(ctx, digest, &dlen);
-	EVP_MD_CTX_free(ctx);
+	c->EVP_DigestFinal_ex(ctx, digest, &dlen);
+	c->EVP_MD_CTX_free(ctx);
 	if (hexlen < 2 * dlen + 1)
 		return herr_set(err, "digest buffer too small");
 	for (unsigned int i = 0; i < dlen; i++)
@@ -88,10 +93,10 @@ int vuln_checksum_verify(const char *text, size_t len, const char *rest, char *a
 	while (isalnum((unsigned char)rest[namelen]))
 		namelen++;
 	snprintf(algorithm, algolen, "%.*s", (int)namelen, rest);
-	const EVP_MD *md = NULL;
+	const EVP_MD *(*md)(const struct libcrypto *c) = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(algorithms); i++)
 		if (strlen(algorithms[i].name) == namelen && !strncmp(rest, algorithms[i].name, namelen))
-			md = algorithms[i].md();
+			md = algorithms[i].md;
 	if (namelen == 0)
 		return herr_set(err, "#CHECKSUM without an algorithm name");
 	if (!md)
@@ -102,8 +107,11 @@ int vuln_checksum_verify(const char *text, size_t len, const char *rest, char *a
 		return herr_set(err, "invalid #CHECKSUM line: expected a space after '%s'", algorithm);
 	while (*value == ' ' || *value == '\t')
 		value++;
+	const struct libcrypto *c = libcrypto_load(err);
+	if (!c)
+		return herr_prefix(err, "cannot verify #CHECKSUM %s", algorithm);
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
-	if (hash_text(md, text, len, hex, sizeof(hex), err) < 0)
+	if (hash_text(c, md(c), text, len, hex, sizeof(hex), err) < 0)
 		return -1;
 	size_t hexlen = strlen(hex);
 	size_t given = strspn(value, "0123456789abcdefABCDEF");

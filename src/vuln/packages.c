@@ -20,9 +20,8 @@
  */
 #include "vuln/vuln.h"
 #include "pkg/pkg.h"
+#include "dl/dl.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -220,11 +219,11 @@ int vuln_pkgs_from_names(struct vuln_pkgset *set, const char *path, struct herr 
 	return 0;
 }
 
-static void read_member(struct archive *a, struct buf *b)
+static void read_member(const struct libarchive *la, struct archive *a, struct buf *b)
 {
 	char chunk[16384];
 	la_ssize_t n;
-	while ((n = archive_read_data(a, chunk, sizeof(chunk))) > 0 && b->len < (1u << 24))
+	while ((n = la->archive_read_data(a, chunk, sizeof(chunk))) > 0 && b->len < (1u << 24))
 		buf_add(b, chunk, (size_t)n);
 	if (!b->p)
 		buf_add(b, "", 0);
@@ -232,37 +231,37 @@ static void read_member(struct archive *a, struct buf *b)
 
 /* One binary package: @name from +CONTENTS, PKGPATH from +BUILD_INFO,
  * read by pkg/'s metadata parsers (the ones `harden scan` uses). */
-static void read_archive(struct vuln_pkgset *set, const char *path)
+static void read_archive(const struct libarchive *la, struct vuln_pkgset *set, const char *path)
 {
-	struct archive *a = archive_read_new();
-	archive_read_support_filter_all(a);
-	archive_read_support_format_all(a);
+	struct archive *a = la->archive_read_new();
+	la->archive_read_support_filter_all(a);
+	la->archive_read_support_format_all(a);
 	struct pkg_ident id = { 0 };
 	struct archive_entry *e;
-	if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
-		strvec_pushf(&set->problems, "%s: cannot open package: %s", path, archive_error_string(a));
-		archive_read_free(a);
+	if (la->archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) {
+		strvec_pushf(&set->problems, "%s: cannot open package: %s", path, la->archive_error_string(a));
+		la->archive_read_free(a);
 		return;
 	}
 	int r;
 	bool contents = false;
-	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-		const char *member = archive_entry_pathname(e);
+	while ((r = la->archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *member = la->archive_entry_pathname(e);
 		if (!member || member[0] != '+')
 			break; /* metadata comes first in a package */
 		struct buf b = { 0 };
 		if (!strcmp(member, "+CONTENTS")) {
-			read_member(a, &b);
+			read_member(la, a, &b);
 			pkg_parse_contents(b.p, b.len, &id);
 			contents = true;
 		} else if (!strcmp(member, "+BUILD_INFO")) {
-			read_member(a, &b);
+			read_member(la, a, &b);
 			pkg_parse_build_info(b.p, b.len, &id);
 		}
 		buf_free(&b);
 	}
 	if (r != ARCHIVE_OK && r != ARCHIVE_EOF && !contents)
-		strvec_pushf(&set->problems, "%s: not a readable package: %s", path, archive_error_string(a));
+		strvec_pushf(&set->problems, "%s: not a readable package: %s", path, la->archive_error_string(a));
 	else if (!id.name || !id.version)
 		strvec_pushf(&set->problems, "%s: no @name NAME-VERSION in +CONTENTS: not a pkgsrc binary package",
 			     path);
@@ -272,7 +271,7 @@ static void read_archive(struct vuln_pkgset *set, const char *path)
 		free(name);
 	}
 	pkg_ident_free(&id);
-	archive_read_free(a);
+	la->archive_read_free(a);
 }
 
 static bool package_file_name(const char *n)
@@ -289,8 +288,11 @@ int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct he
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return herr_set(err, "%s: %s", path, strerror(errno));
+	const struct libarchive *la = libarchive_load(err);
+	if (!la)
+		return herr_prefix(err, "%s", path);
 	if (!S_ISDIR(st.st_mode)) {
-		read_archive(set, path);
+		read_archive(la, set, path);
 		return 0;
 	}
 	DIR *d = opendir(path);
@@ -305,7 +307,7 @@ int vuln_pkgs_from_archives(struct vuln_pkgset *set, const char *path, struct he
 	if (files.n)
 		qsort(files.v, files.n, sizeof(char *), str_cmp);
 	for (size_t i = 0; i < files.n; i++)
-		read_archive(set, files.v[i]);
+		read_archive(la, set, files.v[i]);
 	strvec_clear(&files);
 	return 0;
 }

@@ -57,6 +57,13 @@ jq -r .path "$WORK/out" > order
 if cmp -s order list; then ok "output follows input order with -j 2"; else notok "output order differs from input"; fi
 expect_exit 1 "--from - reads stdin" sh -c "'$H' scan --from - -f json < list"
 if [ "$(wc -l < "$WORK/out")" = 40 ]; then ok "stdin list gives 40 records"; else notok "stdin list gave $(wc -l < "$WORK/out") records"; fi
+# --from lines are not stat'ed up front: a directory is expanded where it
+# stands in the list, a missing path is an error record, the rest goes on
+mkdir -p fromdir/sub && cp good fromdir/a && cp bad fromdir/sub/b
+printf 'p1\nfromdir\nno-such-file\np2\n' > list2
+expect_exit 2 "--from with a directory and a missing path" "$H" scan --from list2 -j 2 -f json
+check "the directory's files come in its place, in order" test "$(jq -r .path "$WORK/out" | tr '\n' ' ')" = "p1 fromdir/a fromdir/sub/b no-such-file p2 "
+check "the missing path is an error record" jqt -s 'map(select(.path=="no-such-file"))[0].error | test("cannot open")' "$WORK/out"
 
 # formats
 expect_exit 1 "--output writes a file" "$H" scan -f json -o report.json good bad
