@@ -2,11 +2,15 @@
  * run.c — start the sandbox, wait for it, and say how it ended.
  *
  * Three processes, like bubblewrap and nsjail:
- *   harden (outside)  writes the uid/gid maps, forwards signals, enforces
- *                     the wall-clock timeout, and exits with the status;
- *   init (pid 1)      the first process of the new namespaces: builds the
- *                     file system, the hostname and loopback, then forks
- *                     the command and reaps every orphan. When the command
+ *   harden (outside)  compiles the seccomp filter (while init works),
+ *                     forwards signals, enforces the wall-clock timeout,
+ *                     and exits with the status;
+ *   init (pid 1)      the first process of the new namespaces: maps its
+ *                     ids, builds the file system, the hostname and
+ *                     loopback, then starts the command (sharing its
+ *                     memory until the exec) and reaps every orphan. Each
+ *                     handoff between processes costs a wake-up, so there
+ *                     are as few as the job allows. When the command
  *                     ends, init ends, and the kernel kills whatever is left
  *                     in the pid namespace: a daemonized test server cannot
  *                     outlive the build;
@@ -119,8 +123,9 @@ static int exit_code(int status)
  * Start fn(arg) in a child that shares our memory while we wait for it to
  * exec or exit (CLONE_VM | CLONE_VFORK, as posix_spawn does): no page
  * tables to copy, and none to tear down when it execs. A fork costs both,
- * and more so in the full harden with its 21 libraries: start-up is
- * benchmarked. The child runs on a stack of its own and never returns;
+ * and more so in the full harden with its libraries: start-up is
+ * benchmarked. The child runs on a stack of its own, below which a guard
+ * page stops an overflow, and never returns;
  * what it changes is its own (credentials, signal dispositions, limits,
  * filters, working directory belong to the task without CLONE_THREAD,
  * CLONE_SIGHAND or CLONE_FS), except memory: its allocations stay in our
@@ -144,13 +149,15 @@ static pid_t spawn_sharing_memory(int (*fn)(void *), void *arg)
 		_exit(fn(arg));
 	return pid;
 #else
-	void *stack = mmap(NULL, SPAWN_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
-			   -1, 0);
+	size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+	char *stack = mmap(NULL, guard + SPAWN_STACK, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -1;
-	pid_t pid = clone(fn, (char *)stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	pid_t pid = -1;
+	if (mprotect(stack + guard, SPAWN_STACK, PROT_READ | PROT_WRITE) == 0)
+		pid = clone(fn, stack + guard + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
 	int saved = errno;
-	munmap(stack, SPAWN_STACK);
+	munmap(stack, guard + SPAWN_STACK);
 	errno = saved;
 	return pid;
 #endif
@@ -288,9 +295,10 @@ static int map_own_ids(const struct sandbox_opts *o, const struct host_ids *ids,
 
 /*
  * pid 1. It writes its own uid/gid maps (a user namespace's first process
- * may map the one id that created it), brings up loopback, builds the
- * file system, and starts the command. It waits for harden only when there is a pids cgroup: for one
- * byte saying that init is in it, so that the command is forked inside it.
+ * may map the one id that created it), brings up loopback, builds the file
+ * system, and starts the command. It waits for harden only when there is a
+ * pids cgroup: for one byte saying that init is in it, so that the command
+ * is started inside it.
  * The seccomp filter, which harden compiles while we mount, is awaited by
  * the command itself, as late as possible, by reading it to end of file.
  * Each wait for another process costs a wake-up, a tenth of a millisecond
@@ -415,7 +423,7 @@ static void close_pair(int fds[2])
 
 /*
  * harden's side of the start, while init maps itself and mounts: put it in
- * the pids cgroup (then let init fork the command), and compile the
+ * the pids cgroup (then let init start the command), and compile the
  * seccomp filter for the command to read. A write to a pipe whose reader
  * already died (init failed its setup) is EPIPE, not SIGPIPE: the caller
  * ignores SIGPIPE. A filter that cannot be compiled is an error, and init
