@@ -493,10 +493,10 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		rc = start_init(pid, o, p, cgroup, syncp[1], bpfp[1], &ours);
 	close_pair(bpfp);
 	close_pair(syncp); /* init, waiting for its go, now reads end of file and exits */
-	char failed = read_child_error(errp[0], err);
 	if (rc < 0) {
 		/* If init failed first, its reason is the real one (ours would be
 		 * a broken pipe); otherwise report ours. */
+		char failed = read_child_error(errp[0], err);
 		close_pair(errp);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -505,9 +505,14 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		herr_set(err, "%s", ours.msg);
 		return -1;
 	}
-	close_pair(errp);
+	/* Wait for init first, then read its or the command's setup error, if
+	 * any: the pipe holds far more than one message, and harden sleeps
+	 * through the command's exec instead of waking up for it. When init
+	 * is gone, so is every process that could write. */
 	bool timed_out;
 	int status = wait_child(pid, trial ? 0 : o->timeout, &timed_out);
+	char failed = read_child_error(errp[0], err);
+	close_pair(errp);
 	if (failed)
 		return failed == 'N' ? -3 : -1;
 	if (trial)
