@@ -2,7 +2,10 @@
 # Sandbox costs, against the peers run in the same go:
 #  1. start-up: `harden sandbox -- true` vs plain `true` vs bubblewrap
 #     (`bwrap --unshare-all` with a comparable root: ro /usr, /bin, /lib*,
-#     /etc; tmpfs /tmp; /dev; /proc), N runs each, per-run milliseconds;
+#     /etc; tmpfs /tmp; /dev; /proc), N runs each, per-run milliseconds:
+#     the mean, the median and range of the blocks of 20, and the median
+#     of the per-round ratios against bwrap (its block runs right after
+#     ours: the steadiest figure on a shared machine);
 #  2. the Debian zlib build (configure, make -j2, make check) inside vs
 #     outside: BENCH_ZLIB_PAIRS pairs (default 8), each pair run back to
 #     back in alternating order so that drift in the machine's load hits
@@ -22,7 +25,8 @@ if ! command -v bwrap >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 fi
 
 now() { date +%s.%N; }
-# block SECONDS_VAR CMD...: run CMD $K times, add the wall time to SECONDS_VAR.
+# block SECONDS_VAR CMD...: run CMD $K times, add the wall time to
+# SECONDS_VAR, and append this block's per-run milliseconds to SECONDS_VAR_b.
 K=20
 block() {
 	var=$1; shift
@@ -36,7 +40,15 @@ block() {
 	eval "cur=\$$var"
 	[ "$cur" = fail ] && return
 	eval "$var=$(echo "$cur $t0 $t1" | awk '{ printf "%.6f", $1 + $3 - $2 }')"
+	eval "${var}_b=\"\${${var}_b:-} $(echo "$t0 $t1" | awk -v k=$K '{ printf "%.3f", ($2 - $1) * 1000 / k }')\""
 }
+# spread V...: "median M, range MIN-MAX"
+spread() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END {
+	if (NR) printf "median %.3f, range %.3f-%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2, v[1], v[NR] }'; }
+# round_ratios "A..." "B...": the ratio of each round's blocks, A/B (the
+# two blocks of a round run back to back: a load that drifts hits both).
+round_ratios() { printf '%s\n%s\n' "$1" "$2" | awk 'NR == 1 { n = split($0, a, " ") } NR == 2 { split($0, b, " ")
+	for (i = 1; i <= n; i++) if (b[i] > 0) printf "%.4f ", a[i] / b[i] }'; }
 ms() { [ "$1" = fail ] && echo fail || echo "$1 $2" | awk '{ printf "%.3f", $1 * 1000 / $2 }'; }
 
 bwrap_true() {
@@ -60,13 +72,16 @@ while [ $r -lt $rounds ]; do
 done
 runs=$((rounds * K))
 t_true=$(ms "$s_true" $runs) t_h=$(ms "$s_h" $runs) t_b=$(ms "$s_b" $runs) t_v=$(ms "$s_v" $runs) t_hs=$(ms "$s_hs" $runs)
-echo "start-up, mean of $runs runs each, interleaved in blocks of $K ($(id -un)):"
-echo "  true                      ${t_true} ms"
-echo "  harden --version          ${t_v} ms   (harden's own process start: $(ldd "$H" 2>/dev/null | grep -c '=>') shared libraries)"
-echo "  harden sandbox -- true    ${t_h} ms"
-[ -x "$HS" ] && echo "  harden-sandbox -- true    ${t_hs} ms   ($(ldd "$HS" 2>/dev/null | grep -c '=>') shared libraries)"
+echo "start-up, mean of $runs runs each, interleaved in $rounds rounds of blocks of $K ($(id -un), load $(cut -d' ' -f1-3 /proc/loadavg));"
+echo "  per-run ms of each block: median and range in brackets:"
+echo "  true                      ${t_true} ms   [$(spread ${s_true_b:-})]"
+echo "  harden --version          ${t_v} ms   [$(spread ${s_v_b:-})] (harden's own process start: $(ldd "$H" 2>/dev/null | grep -c '=>') shared libraries)"
+echo "  harden sandbox -- true    ${t_h} ms   [$(spread ${s_h_b:-})]"
+[ -x "$HS" ] && echo "  harden-sandbox -- true    ${t_hs} ms   [$(spread ${s_hs_b:-})] ($(ldd "$HS" 2>/dev/null | grep -c '=>') shared libraries)"
 if [ -n "$have_bwrap" ]; then
-	echo "  bwrap --unshare-all true  ${t_b} ms"
+	echo "  bwrap --unshare-all true  ${t_b} ms   [$(spread ${s_b_b:-})]"
+	echo "  per-round ratio harden sandbox/bwrap: $(spread $(round_ratios "${s_h_b:-}" "${s_b_b:-}"))"
+	[ -x "$HS" ] && echo "  per-round ratio harden-sandbox/bwrap: $(spread $(round_ratios "${s_hs_b:-}" "${s_b_b:-}"))"
 	echo "$t_h $t_b $t_true" | awk '{ if ($1 != "fail" && $2 != "fail" && $2 > 0)
 		printf "  ratio harden/bwrap: %.2f (target < 1); harden overhead over true: %.2f ms\n", $1 / $2, $1 - $3 }'
 	[ -x "$HS" ] && echo "$t_hs $t_b" | awk '{ if ($1 != "fail" && $2 != "fail" && $2 > 0)
