@@ -2,11 +2,15 @@
  * run.c — start the sandbox, wait for it, and say how it ended.
  *
  * Three processes, like bubblewrap and nsjail:
- *   harden (outside)  writes the uid/gid maps, forwards signals, enforces
- *                     the wall-clock timeout, and exits with the status;
- *   init (pid 1)      the first process of the new namespaces: builds the
- *                     file system, the hostname and loopback, then forks
- *                     the command and reaps every orphan. When the command
+ *   harden (outside)  compiles the seccomp filter (while init works),
+ *                     forwards signals, enforces the wall-clock timeout,
+ *                     and exits with the status;
+ *   init (pid 1)      the first process of the new namespaces: maps its
+ *                     ids, builds the file system, the hostname and
+ *                     loopback, then starts the command (sharing its
+ *                     memory until the exec) and reaps every orphan. Each
+ *                     handoff between processes costs a wake-up, so there
+ *                     are as few as the job allows. When the command
  *                     ends, init ends, and the kernel kills whatever is left
  *                     in the pid namespace: a daemonized test server cannot
  *                     outlive the build;
@@ -30,6 +34,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -114,6 +119,50 @@ static int exit_code(int status)
 	return 255;
 }
 
+/*
+ * Start fn(arg) in a child that shares our memory while we wait for it to
+ * exec or exit (CLONE_VM | CLONE_VFORK, as posix_spawn does): no page
+ * tables to copy, and none to tear down when it execs. A fork costs both,
+ * and more so in the full harden with its libraries: start-up is
+ * benchmarked. The child runs on a stack of its own, below which a guard
+ * page stops an overflow, and never returns;
+ * what it changes is its own (credentials, signal dispositions, limits,
+ * filters, working directory belong to the task without CLONE_THREAD,
+ * CLONE_SIGHAND or CLONE_FS), except memory: its allocations stay in our
+ * heap, which nobody else uses while we wait. Under AddressSanitizer,
+ * whose bookkeeping assumes one stack per thread, a plain fork.
+ */
+#define SPAWN_STACK (256 * 1024)
+#if defined(__SANITIZE_ADDRESS__) /* gcc */
+#define SPAWN_BY_FORK 1
+#elif defined(__has_feature) /* clang */
+#if __has_feature(address_sanitizer)
+#define SPAWN_BY_FORK 1
+#endif
+#endif
+
+static pid_t spawn_sharing_memory(int (*fn)(void *), void *arg)
+{
+#ifdef SPAWN_BY_FORK
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(fn(arg));
+	return pid;
+#else
+	size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+	char *stack = mmap(NULL, guard + SPAWN_STACK, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -1;
+	pid_t pid = -1;
+	if (mprotect(stack + guard, SPAWN_STACK, PROT_READ | PROT_WRITE) == 0)
+		pid = clone(fn, stack + guard + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, arg);
+	int saved = errno;
+	munmap(stack, guard + SPAWN_STACK);
+	errno = saved;
+	return pid;
+#endif
+}
+
 /* The command: last confinement steps, then exec. Never returns. */
 static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 						   const struct sandbox_plan *p,
@@ -144,6 +193,20 @@ static void __attribute__((noreturn)) exec_command(const struct sandbox_opts *o,
 	execvp(o->argv[0], o->argv);
 	herr_set(&e, "cannot run %s: %s", o->argv[0], strerror(errno));
 	child_fail(errfd, &e);
+}
+
+struct command_start {
+	const struct sandbox_opts *o;
+	const struct sandbox_plan *p;
+	const sigset_t *mask;
+	int errfd, bpffd;
+};
+
+static int command_main(void *arg)
+{
+	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
+	const struct command_start *c = arg;
+	exec_command(c->o, c->p, scratch, SANDBOX_HOME, NULL, c->mask, c->errfd, c->bpffd);
 }
 
 /* pid 1: reap everything; end with the command's status. */
@@ -191,59 +254,16 @@ static int set_pid_max(const struct sandbox_opts *o, struct herr *err)
 	return 0;
 }
 
-/*
- * pid 1. Two bytes from harden: the first once the uid/gid maps are written
- * (before that we are nobody), the second once we are in the pids cgroup
- * and the seccomp filter is compiled (harden does both while we mount), so
- * that the command is forked only inside the cgroup.
- */
-static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
-					       int syncfd, int errfd, int bpffd, const sigset_t *mask, bool trial)
-{
-	struct herr e;
-	char byte;
-	if (o->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
-		herr_set(&e, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
-		init_fail(errfd, &e);
-	}
-	/* End of file instead of a byte: harden died or gave up before mapping us. */
-	if (read(syncfd, &byte, 1) != 1)
-		_exit(127);
-	if (geteuid() == 0 && o->root_inside)
-		setgroups(0, NULL);
-	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
-		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
-		init_fail(errfd, &e);
-	}
-	if (p->pid_max && set_pid_max(o, &e) < 0)
-		init_fail(errfd, &e);
-	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
-		init_fail(errfd, &e);
-	if (trial)
-		_exit(0);
-	if (read(syncfd, &byte, 1) != 1)
-		_exit(127);
-	close(syncfd);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		signal(forwarded[i], noop_handler); /* pid 1 ignores signals it has no handler for */
-	pid_t cmd = fork();
-	if (cmd < 0) {
-		herr_set(&e, "cannot fork the command: %s", strerror(errno));
-		init_fail(errfd, &e);
-	}
-	static const char *const scratch[] = { "/tmp", "/var/tmp", SANDBOX_HOME, "/dev/shm", NULL };
-	if (cmd == 0)
-		exec_command(o, p, scratch, SANDBOX_HOME, NULL, mask, errfd, bpffd);
-	close(errfd);
-	close(bpffd);
-	reap_until(cmd);
-}
+/* Who harden runs as on the host: read before clone, since inside the new
+ * user namespace our ids read as the overflow id until the maps exist. */
+struct host_ids {
+	unsigned uid, gid;
+};
 
-static int write_proc(pid_t pid, const char *file, const char *text, struct herr *err)
+static int write_self(const char *file, const char *text, struct herr *err)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	snprintf(path, sizeof(path), "/proc/self/%s", file);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return herr_set(err, "user namespace: cannot open %s: %s", path, strerror(errno));
@@ -255,20 +275,73 @@ static int write_proc(pid_t pid, const char *file, const char *text, struct herr
 	return 0;
 }
 
-/* The invoking user becomes the build user (or root) inside; nobody else exists. */
-static int map_ids(pid_t pid, const struct sandbox_opts *o, struct herr *err)
+/*
+ * The invoking user becomes the build user (or root) inside; nobody else
+ * exists. Written by init itself: the kernel lets a namespace's first
+ * process map the effective uid and gid that created the namespace, and
+ * nothing else, once setgroups() is denied in it (so that dropping a group
+ * cannot grant access). harden dropped root's supplementary groups before
+ * the clone; an unprivileged user cannot drop theirs (as with bubblewrap).
+ */
+static int map_own_ids(const struct sandbox_opts *o, const struct host_ids *ids, struct herr *err)
 {
 	char map[64];
-	unsigned inside_uid = o->root_inside ? 0 : SANDBOX_BUILD_UID;
-	unsigned inside_gid = o->root_inside ? 0 : SANDBOX_BUILD_GID;
-	snprintf(map, sizeof(map), "%u %u 1\n", inside_uid, (unsigned)getuid());
-	if (write_proc(pid, "uid_map", map, err) < 0)
+	snprintf(map, sizeof(map), "%u %u 1\n", o->root_inside ? 0 : SANDBOX_BUILD_UID, ids->uid);
+	if (write_self("uid_map", map, err) < 0 || write_self("setgroups", "deny", err) < 0)
 		return -1;
-	/* An unprivileged writer of gid_map must first give up setgroups(). */
-	if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", err) < 0)
-		return -1;
-	snprintf(map, sizeof(map), "%u %u 1\n", inside_gid, (unsigned)getgid());
-	return write_proc(pid, "gid_map", map, err);
+	snprintf(map, sizeof(map), "%u %u 1\n", o->root_inside ? 0 : SANDBOX_BUILD_GID, ids->gid);
+	return write_self("gid_map", map, err);
+}
+
+/*
+ * pid 1. It writes its own uid/gid maps (a user namespace's first process
+ * may map the one id that created it), brings up loopback, builds the file
+ * system, and starts the command. It waits for harden only when there is a
+ * pids cgroup: for one byte saying that init is in it, so that the command
+ * is started inside it.
+ * The seccomp filter, which harden compiles while we mount, is awaited by
+ * the command itself, as late as possible, by reading it to end of file.
+ * Each wait for another process costs a wake-up, a tenth of a millisecond
+ * on a VM: start-up is benchmarked.
+ */
+static void __attribute__((noreturn)) run_init(const struct sandbox_opts *o, const struct sandbox_plan *p,
+					       const struct host_ids *ids, bool wait_cgroup, int syncfd, int errfd,
+					       int bpffd, const sigset_t *mask, bool trial)
+{
+	struct herr e;
+	char byte;
+	if (o->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		herr_set(&e, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+		init_fail(errfd, &e);
+	}
+	if (map_own_ids(o, ids, &e) < 0)
+		init_fail(errfd, &e);
+	if (sethostname(o->hostname, strlen(o->hostname)) < 0) {
+		herr_set(&e, "uts namespace: sethostname(%s): %s", o->hostname, strerror(errno));
+		init_fail(errfd, &e);
+	}
+	if (p->pid_max && set_pid_max(o, &e) < 0)
+		init_fail(errfd, &e);
+	if (sandbox_loopback_up(&e) < 0 || sandbox_setup_mounts(o, &e) < 0)
+		init_fail(errfd, &e);
+	if (trial)
+		_exit(0);
+	/* End of file instead of the byte: harden died or gave up. */
+	if (wait_cgroup && read(syncfd, &byte, 1) != 1)
+		_exit(127);
+	close(syncfd);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* the command may not read our memory */
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		signal(forwarded[i], noop_handler); /* pid 1 ignores signals it has no handler for */
+	struct command_start start = { o, p, mask, errfd, bpffd };
+	pid_t cmd = spawn_sharing_memory(command_main, &start); /* returns once it has exec'd */
+	if (cmd < 0) {
+		herr_set(&e, "cannot start the command: %s", strerror(errno));
+		init_fail(errfd, &e);
+	}
+	close(errfd);
+	close(bpffd);
+	reap_until(cmd);
 }
 
 /* Read a setup error, if any; end of file (no bytes) means the command runs.
@@ -349,27 +422,25 @@ static void close_pair(int fds[2])
 }
 
 /*
- * harden's side of the start: map the ids, let init mount, and meanwhile
- * put it in the pids cgroup and compile the seccomp filter; then let init
- * fork the command. A write to a pipe whose reader already died (init
- * failed its setup) is EPIPE, not SIGPIPE: the caller ignores SIGPIPE.
+ * harden's side of the start, while init maps itself and mounts: put it in
+ * the pids cgroup (then let init start the command), and compile the
+ * seccomp filter for the command to read. A write to a pipe whose reader
+ * already died (init failed its setup) is EPIPE, not SIGPIPE: the caller
+ * ignores SIGPIPE. A filter that cannot be compiled is an error, and init
+ * is killed: the command, blocked reading the filter, never runs.
  */
 static int start_init(pid_t pid, const struct sandbox_opts *o, const struct sandbox_plan *p,
-		      const char *cgroup, bool trial, int syncfd, int bpffd, struct herr *err)
+		      const char *cgroup, int syncfd, int bpffd, struct herr *err)
 {
-	if (map_ids(pid, o, err) < 0)
-		return -1;
-	if (write(syncfd, "m", 1) != 1)
-		return 0; /* init is gone; its error message tells why */
-	if (trial)
-		return 0;
 	/* Into the pids cgroup before the command exists: it inherits it. */
-	if (cgroup && sandbox_cgroup_add(cgroup, pid, err) < 0)
-		return -1;
+	if (cgroup) {
+		if (sandbox_cgroup_add(cgroup, pid, err) < 0)
+			return -1;
+		if (write(syncfd, "g", 1) != 1)
+			return 0; /* init is gone; its error message tells why */
+	}
 	if (p->seccomp && sandbox_seccomp_compile(o, bpffd, err) < 0)
 		return -1;
-	if (write(syncfd, "g", 1) != 1)
-		return 0;
 	return 0;
 }
 
@@ -385,12 +456,24 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		close_pair(bpfp);
 		return herr_set(err, "pipe: %s", strerror(e));
 	}
+	struct host_ids ids = { (unsigned)geteuid(), (unsigned)getegid() };
+	/* Root's supplementary groups would follow it in, and setgroups() is
+	 * denied there: drop them here (harden needs none of them). EPERM:
+	 * we are "root" of a user namespace that denies setgroups already
+	 * (nested in another sandbox), where nobody can drop them. */
+	if (ids.uid == 0 && setgroups(0, NULL) < 0 && errno != EPERM) {
+		int e = errno;
+		close_pair(syncp);
+		close_pair(errp);
+		close_pair(bpfp);
+		return herr_set(err, "setgroups (dropping root's supplementary groups): %s", strerror(e));
+	}
 	pid_t pid = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid == 0) {
 		close(syncp[1]);
 		close(errp[0]);
 		close(bpfp[1]);
-		run_init(o, p, syncp[0], errp[1], bpfp[0], mask, trial);
+		run_init(o, p, &ids, cgroup != NULL, syncp[0], errp[1], bpfp[0], mask, trial);
 	}
 	int saved = errno;
 	close(syncp[0]);
@@ -405,13 +488,15 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		return -2; /* the caller decides: refuse or fall back */
 	}
 	struct herr ours;
-	int rc = start_init(pid, o, p, cgroup, trial, syncp[1], bpfp[1], &ours);
+	int rc = 0;
+	if (!trial)
+		rc = start_init(pid, o, p, cgroup, syncp[1], bpfp[1], &ours);
 	close_pair(bpfp);
 	close_pair(syncp); /* init, waiting for its go, now reads end of file and exits */
-	char failed = read_child_error(errp[0], err);
 	if (rc < 0) {
 		/* If init failed first, its reason is the real one (ours would be
 		 * a broken pipe); otherwise report ours. */
+		char failed = read_child_error(errp[0], err);
 		close_pair(errp);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -420,9 +505,14 @@ static int run_namespaced(const struct sandbox_opts *o, struct sandbox_plan *p, 
 		herr_set(err, "%s", ours.msg);
 		return -1;
 	}
-	close_pair(errp);
+	/* Wait for init first, then read its or the command's setup error, if
+	 * any: the pipe holds far more than one message, and harden sleeps
+	 * through the command's exec instead of waking up for it. When init
+	 * is gone, so is every process that could write. */
 	bool timed_out;
 	int status = wait_child(pid, trial ? 0 : o->timeout, &timed_out);
+	char failed = read_child_error(errp[0], err);
+	close_pair(errp);
 	if (failed)
 		return failed == 'N' ? -3 : -1;
 	if (trial)
@@ -570,6 +660,7 @@ int sandbox_run(const struct sandbox_opts *o, const struct sandbox_kernel *k,
 			/* The kernel let us create namespaces but not set them up
 			 * (e.g. a container masking /proc): run without, saying why. */
 			snprintf(p->namespaces_why, sizeof(p->namespaces_why), "%s", err->msg);
+			err->msg[0] = '\0'; /* said as the reason, not as an error */
 			rc = 0;
 			p->namespaces = false;
 			p->missing |= SANDBOX_LAYER_USERNS;

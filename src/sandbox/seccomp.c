@@ -79,13 +79,18 @@ static int deny_arg(struct filter *f, const char *name, struct scmp_arg_cmp cmp,
 	return rule(f, f->deny, name, 1, &cmp, err);
 }
 
+/*
+ * The domain is an int: the kernel reads the low 32 bits of the register
+ * and ignores the rest, so the rule compares only those (an SCMP_CMP_EQ
+ * on all 64 bits let socket(AF_INET | garbage << 32) through).
+ */
 static int deny_sockets(struct filter *f, struct herr *err)
 {
 	int families[] = { AF_INET, AF_INET6, AF_NETLINK, AF_PACKET };
 	size_t n = f->o->network == SANDBOX_NET_LOOPBACK ? 1 : ARRAY_SIZE(families);
 	const int *fam = f->o->network == SANDBOX_NET_LOOPBACK ? &families[3] : families;
 	for (size_t i = 0; i < n; i++)
-		if (deny_arg(f, "socket", SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fam[i]), err) < 0)
+		if (deny_arg(f, "socket", SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (scmp_datum_t)fam[i]), err) < 0)
 			return -1;
 	return 0;
 }

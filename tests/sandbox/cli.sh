@@ -89,6 +89,41 @@ if [ -n "$HAVE_NS" ] && [ -z "$BE" ]; then
 	expect_exit 0 "best effort runs without namespaces when their setup fails" "$H" sandbox --best-effort --build "$B" --tmpfs /usr/harden-no-such-dir -- true
 	contains "and says why" "$WORK/err" "ran without namespaces: mount namespace: cannot create directory"
 fi
+# The /etc essentials: files copied, directories bound read-only; what the
+# build reads is what the host has, and nothing else of /etc is there.
+if [ -n "$HAVE_NS" ]; then
+	etc_sum='cd /etc && for f in ld.so.cache ld.so.conf nsswitch.conf services; do [ -f $f ] && cat $f; done; for d in ld.so.conf.d dpkg perl alternatives; do [ -d $d ] && ls -1R $d && find $d -type f -exec cat {} + 2>/dev/null; done | md5sum'
+	expect_exit 0 "the /etc essentials inside" "$H" sandbox $BE --build "$B" -- sh -c "$etc_sum"
+	check "are the host's, byte for byte" test "$(cat "$WORK/out")" = "$(sh -c "$etc_sum")"
+	expect_exit 0 "no shadow, no resolv.conf, no hostname inside" "$H" sandbox $BE --build "$B" -- \
+		sh -c 'test ! -e /etc/shadow && test ! -e /etc/resolv.conf && test ! -e /etc/hostname'
+	expect_exit 0 "the bound /etc directories are read-only" "$H" sandbox $BE --build "$B" -- \
+		sh -c 'test -d /etc/dpkg && ! touch /etc/dpkg/harden-x 2>/dev/null && ! touch /etc/harden-x 2>/dev/null'
+	expect_exit 0 "setgroups() is denied inside" "$H" sandbox $BE --build "$B" -- sh -c 'test "$(cat /proc/self/setgroups)" = deny'
+	if [ "$(id -u)" = 0 ]; then
+		expect_exit 0 "root's supplementary groups stay outside" "$H" sandbox $BE --build "$B" --root-inside -- \
+			sh -c 'grep -Eq "^Groups:[[:space:]]*$" /proc/self/status'
+	fi
+fi
+# A kernel, or an enclosing sandbox, that refuses a network namespace: an
+# error naming it, never a command run on the host network; best effort
+# runs without namespaces and says why, as a warning only. Simulated in a
+# user namespace of our own whose max_net_namespaces is 0. Nested in a
+# user namespace as its "root" (setgroups already denied), it applies.
+if [ -n "$HAVE_NS" ] && [ -z "$BE" ] && command -v unshare >/dev/null && unshare -Ur true 2>/dev/null; then
+	nonet() { unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_net_namespaces && exec "$@"' sh "$@"; }
+	expect_exit 2 "no network namespace: refused" nonet "$H" sandbox --build "$B" -- true
+	contains "the error names the clone of the network namespace" "$WORK/err" "CLONE_NEWNET.*refused: No space left on device"
+	expect_exit 2 "no network namespace: --explain reports it" nonet "$H" sandbox --build "$B" --explain
+	contains "explain: namespaces not applied, with the reason" "$WORK/out" "^namespaces: NOT APPLIED: clone.*No space left on device"
+	expect_exit 0 "no network namespace: best effort runs without namespaces" nonet "$H" sandbox --best-effort --build "$B" -- true
+	contains "and says why, as a warning" "$WORK/err" "warning: .*ran without namespaces: clone: No space left on device"
+	lacks "and not as an error" "$WORK/err" "^harden: sandbox:"
+	expect_exit 0 "nested in a user namespace, as its root, the sandbox applies" unshare -Ur "$H" sandbox --build "$B" -- \
+		sh -c 'test "$(id -u)" = 1000 && test "$(grep -c : /proc/net/dev)" = 1 && test "$(hostname)" = build'
+else
+	skip "unshare -Ur unavailable: the refused network namespace is not simulated"
+fi
 HARDEN_SANDBOX_SIMULATE_MISSING=userns expect_exit 2 "--explain when a layer is missing" "$H" sandbox --build "$B" --explain
 contains "explain names what is missing" "$WORK/out" "^missing: user namespaces"
 HARDEN_SANDBOX_SIMULATE_MISSING=userns expect_exit 0 "--explain --best-effort" "$H" sandbox --best-effort --build "$B" --explain

@@ -46,6 +46,15 @@ static int try_socket(const char *fam)
 	return result(socket(f, type, 0));
 }
 
+/* socket() through the raw syscall with garbage in the upper half of the
+ * 64-bit register: the kernel reads an int and ignores it, so a filter
+ * that compares all 64 bits lets AF_INET through. */
+static int try_socket_high_bits(const char *fam)
+{
+	unsigned long f = !strcmp(fam, "inet6") ? AF_INET6 : AF_INET;
+	return result((int)syscall(SYS_socket, f | (0xdeadUL << 32), (unsigned long)SOCK_STREAM, 0UL));
+}
+
 static struct sockaddr_in loopback(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
@@ -200,6 +209,8 @@ int main(int argc, char **argv)
 	const char *arg = argc > 2 ? argv[2] : "";
 	if (!strcmp(a, "socket"))
 		return try_socket(arg);
+	if (!strcmp(a, "socket-high-bits"))
+		return try_socket_high_bits(arg);
 	if (!strcmp(a, "connect"))
 		return try_connect(atoi(arg));
 	if (!strcmp(a, "serve"))

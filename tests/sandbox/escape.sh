@@ -37,8 +37,11 @@ sc "socket(AF_INET)" && attempt "socket(AF_INET)" EPERM -- "$ESC" socket inet
 sc "socket(AF_INET6)" && attempt "socket(AF_INET6)" EPERM -- "$ESC" socket inet6
 sc "socket(AF_PACKET)" && attempt "socket(AF_PACKET)" EPERM -- "$ESC" socket packet
 sc "socket(AF_NETLINK)" && attempt "socket(AF_NETLINK)" EPERM -- "$ESC" socket netlink
+sc "socket(AF_INET) with garbage in the register's upper half" && attempt "socket(AF_INET) with garbage in the register's upper half" EPERM -- "$ESC" socket-high-bits inet
+sc "socket(AF_INET6) with garbage in the register's upper half" && attempt "socket(AF_INET6) with garbage in the register's upper half" EPERM -- "$ESC" socket-high-bits inet6
 attempt "socket(AF_UNIX) still works" allowed -- "$ESC" socket unix
 outside "socket(AF_INET)" allowed socket inet
+outside "socket(AF_INET) with garbage in the upper half (the kernel ignores it)" allowed socket-high-bits inet
 
 "$ESC" serve "$WORK/port" >/dev/null &
 server=$!
