@@ -38,6 +38,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <elfutils/libdw.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -121,7 +122,29 @@ struct libsqlite3 {
 };
 
 /*
- * libarchive.so.13 / libcrypto.so.3 / libsqlite3.so.0, loaded on the first call from any
+ * Every libdw function harden calls (DW_AT_producer and the macro table of
+ * each unit, src/elf/dwarf.c). libdw shares the process's libelf: the Elf
+ * handles we open are the ones it reads.
+ */
+#define LIBDW_FUNCTIONS(X) \
+	X(dwarf_attr_integrate) \
+	X(dwarf_begin_elf) \
+	X(dwarf_end) \
+	X(dwarf_formstring) \
+	X(dwarf_get_units) \
+	X(dwarf_getmacros) \
+	X(dwarf_getmacros_off) \
+	X(dwarf_hasattr) \
+	X(dwarf_macro_opcode) \
+	X(dwarf_macro_param1) \
+	X(dwarf_macro_param2)
+
+struct libdw {
+	LIBDW_FUNCTIONS(DL_POINTER)
+};
+
+/*
+ * libarchive.so.13 / libcrypto.so.3 / libsqlite3.so.0 / libdw.so.1, loaded on the first call from any
  * thread; later calls cost one pthread_once check. NULL with err set
  * (library, purpose, Debian package) when the library cannot be loaded;
  * every later call gives the same answer.
@@ -129,6 +152,7 @@ struct libsqlite3 {
 const struct libarchive *libarchive_load(struct herr *err);
 const struct libcrypto *libcrypto_load(struct herr *err);
 const struct libsqlite3 *libsqlite3_load(struct herr *err);
+const struct libdw *libdw_load(struct herr *err);
 
 /*
  * What DT_NEEDED said before: an ELF note, as the dlopen metadata spec

@@ -14,6 +14,7 @@
  */
 #include "elf/internal.h"
 #include "elf/dwarf_cache.h"
+#include "dl/dl.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -22,10 +23,11 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *die_string(Dwarf_Die *die, int name)
+/* libdw is loaded on first use (dl/dl.h): its calls go through the table `dw`. */
+static const char *die_string(const struct libdw *dw, Dwarf_Die *die, int name)
 {
 	Dwarf_Attribute attr;
-	return dwarf_attr_integrate(die, name, &attr) ? dwarf_formstring(&attr) : NULL;
+	return dw->dwarf_attr_integrate(die, name, &attr) ? dw->dwarf_formstring(&attr) : NULL;
 }
 
 /*
@@ -35,6 +37,7 @@ static const char *die_string(Dwarf_Die *die, int name)
  * deep only: a crafted file could make them loop.
  */
 struct macro_walk {
+	const struct libdw *lib;
 	Dwarf *dw;
 	struct cu_flags *cf;
 	int depth;
@@ -46,15 +49,16 @@ static int macro_fortify(Dwarf_Macro *m, void *arg)
 	unsigned int op;
 	Dwarf_Word line, word;
 	const char *str = NULL;
-	if (dwarf_macro_opcode(m, &op) != 0 || dwarf_macro_param1(m, &line) != 0)
+	if (w->lib->dwarf_macro_opcode(m, &op) != 0 || w->lib->dwarf_macro_param1(m, &line) != 0)
 		return DWARF_CB_OK;
 	if (op == DW_MACRO_import && w->depth < 4) {
 		w->depth++;
-		dwarf_getmacros_off(w->dw, line, macro_fortify, w, DWARF_GETMACROS_START);
+		w->lib->dwarf_getmacros_off(w->dw, line, macro_fortify, w, DWARF_GETMACROS_START);
 		w->depth--;
 		return DWARF_CB_OK;
 	}
-	if (line != 0 || dwarf_macro_param2(m, &word, &str) != 0 || !str || !starts_with(str, "_FORTIFY_SOURCE"))
+	if (line != 0 || w->lib->dwarf_macro_param2(m, &word, &str) != 0 || !str ||
+	    !starts_with(str, "_FORTIFY_SOURCE"))
 		return DWARF_CB_OK;
 	if (op == DW_MACRO_define || op == DW_MACRO_define_strp || op == DW_MACRO_define_strx)
 		w->cf->fortify = str[15] == ' ' ? atoi(str + 16) : 1;
@@ -67,7 +71,7 @@ static int macro_fortify(Dwarf_Macro *m, void *arg)
  * Returns false when the result also depends on files other than the one
  * read: split-DWARF skeleton units whose producer lives in a .dwo file.
  */
-static bool collect_units(Dwarf *dw, struct elf_facts *f)
+static bool collect_units(const struct libdw *lib, Dwarf *dw, struct elf_facts *f)
 {
 	bool self_contained = true;
 	Dwarf_CU *cu = NULL;
@@ -75,10 +79,10 @@ static bool collect_units(Dwarf *dw, struct elf_facts *f)
 	size_t alloc = 0;
 	uint8_t unit_type;
 	Dwarf_Half version;
-	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, NULL) == 0) {
+	while (lib->dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, NULL) == 0) {
 		if (unit_type == DW_UT_skeleton)
 			self_contained = false;
-		const char *producer = die_string(&cudie, DW_AT_producer);
+		const char *producer = die_string(lib, &cudie, DW_AT_producer);
 		if (!producer)
 			continue;
 		if (f->cu_count == alloc) {
@@ -87,14 +91,15 @@ static bool collect_units(Dwarf *dw, struct elf_facts *f)
 		}
 		struct cu_flags *cf = &f->cus[f->cu_count++];
 		memset(cf, 0, sizeof(*cf));
-		const char *name = die_string(&cudie, DW_AT_name);
+		const char *name = die_string(lib, &cudie, DW_AT_name);
 		cf->name = xstrdup(name ? name : "?");
 		cf->producer = xstrdup(producer);
 		cu_flags_parse(producer, cf);
-		if (cf->fortify < 0 && (dwarf_hasattr(&cudie, DW_AT_macros) || dwarf_hasattr(&cudie, DW_AT_GNU_macros) ||
-					dwarf_hasattr(&cudie, DW_AT_macro_info))) {
+		if (cf->fortify < 0 && (lib->dwarf_hasattr(&cudie, DW_AT_macros) || lib->dwarf_hasattr(&cudie, DW_AT_GNU_macros) ||
+					lib->dwarf_hasattr(&cudie, DW_AT_macro_info))) {
 			cf->fortify = 0; /* the table is there: no definition means not defined */
-			dwarf_getmacros(&cudie, macro_fortify, &(struct macro_walk){ dw, cf, 0 }, DWARF_GETMACROS_START);
+			lib->dwarf_getmacros(&cudie, macro_fortify, &(struct macro_walk){ lib, dw, cf, 0 },
+					     DWARF_GETMACROS_START);
 		}
 	}
 	f->has_debug = f->cu_count > 0;
@@ -122,14 +127,28 @@ static bool links_other_file(Elf *e)
 }
 
 /* Read the units of e's DWARF; true when the result may be cached. */
-static bool read_units(Elf *e, struct elf_facts *f)
+static bool read_units(const struct libdw *lib, Elf *e, struct elf_facts *f)
 {
-	Dwarf *dw = dwarf_begin_elf(e, DWARF_C_READ, NULL);
+	Dwarf *dw = lib->dwarf_begin_elf(e, DWARF_C_READ, NULL);
 	if (!dw)
 		return true; /* no usable DWARF is a result too */
-	bool cacheable = collect_units(dw, f);
-	dwarf_end(dw);
+	bool cacheable = collect_units(lib, dw, f);
+	lib->dwarf_end(dw);
 	return cacheable && !links_other_file(e);
+}
+
+/*
+ * libdw, or an error for this file: DWARF the scan was asked to read and
+ * cannot is not skipped quietly (the verdicts would silently lose their
+ * best evidence).
+ */
+static const struct libdw *need_libdw(struct herr *err)
+{
+	struct herr why;
+	const struct libdw *lib = libdw_load(&why);
+	if (!lib)
+		herr_set(err, "%s; or scan with --no-dwarf", why.msg);
+	return lib;
 }
 
 /*
@@ -155,33 +174,37 @@ static void cache_store(const struct elf_read_opts *o, int fd, const struct dwar
 		dwarf_cache_store(o->cache_dir, k, f);
 }
 
-/* Read DWARF from a separate debug file named by build-id, if one exists. */
-static void read_separate(const struct elf_read_opts *o, struct elf_facts *f)
+/* Read DWARF from a separate debug file named by build-id, if one exists; -1 with err set when libdw is missing. */
+static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, struct herr *err)
 {
 	const char *root = o->debug_root ? o->debug_root : "/usr/lib/debug";
 	if (strlen(f->build_id) < 4)
-		return;
+		return 0;
 	char *path = xasprintf("%s/.build-id/%.2s/%s.debug", root, f->build_id, f->build_id + 2);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		free(path);
-		return;
+		return 0;
 	}
+	int rc = 0;
 	struct dwarf_cache_key key = { .kind = DWARF_CACHE_SEPARATE, .path = path, .build_id = f->build_id };
 	bool cached = cache_key(o, fd, &key);
 	if (!cached || !dwarf_cache_load(o->cache_dir, &key, f)) {
-		Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-		bool cacheable = e && read_units(e, f);
+		const struct libdw *lib = need_libdw(err);
+		Elf *e = lib ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+		bool cacheable = e && read_units(lib, e, f);
 		if (e)
 			elf_end(e);
 		if (cached && cacheable)
 			cache_store(o, fd, &key, f);
+		rc = lib ? 0 : -1;
 	}
 	if (f->has_debug)
 		f->debug_file = path;
 	else
 		free(path);
 	close(fd);
+	return rc;
 }
 
 int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_facts *f)
@@ -194,15 +217,16 @@ int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_
 	 */
 	if (f->e_type == ET_REL)
 		return 0;
-	if (!c->debug_info) {
-		read_separate(o, f);
-		return 0;
-	}
+	if (!c->debug_info)
+		return read_separate(o, f, c->err);
 	struct dwarf_cache_key key = { .kind = DWARF_CACHE_IN_FILE, .path = c->name, .build_id = f->build_id };
 	bool cached = !c->data && cache_key(o, c->fd, &key);
 	if (cached && dwarf_cache_load(o->cache_dir, &key, f))
 		return 0;
-	if (read_units(c->e, f) && cached)
+	const struct libdw *lib = need_libdw(c->err);
+	if (!lib)
+		return -1;
+	if (read_units(lib, c->e, f) && cached)
 		cache_store(o, c->fd, &key, f);
 	return 0;
 }

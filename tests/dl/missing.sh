@@ -1,4 +1,4 @@
-# libarchive, libcrypto and SQLite are loaded on first use (src/dl/). When one is
+# libarchive, libcrypto, SQLite and libdw are loaded on first use (src/dl/). When one is
 # missing (made so by the test-only HARDEN_TEST_DL_MISSING: the loader really
 # calls dlopen() on a name that does not exist), the command that needs it
 # fails with exit 2 and a message naming the library and its Debian package;
@@ -16,16 +16,16 @@ DEB="$WORK/repo/hgood_1.0-1_amd64.deb"
 
 # --- not loaded at start: neither linked nor opened by a command that needs neither
 ldd "$H" >"$WORK/ldd"
-lacks "harden is not linked with libarchive, libcrypto nor SQLite" "$WORK/ldd" 'libarchive|libcrypto|libsqlite3|libxml2|libicu'
+lacks "harden is not linked with libarchive, libcrypto, SQLite nor libdw" "$WORK/ldd" 'libarchive|libcrypto|libsqlite3|libxml2|libicu|libdw|liblzma|libbz2'
 # ...but packaging tools still find them, in the dlopen metadata note
 readelf -p .note.dlopen "$H" >"$WORK/notes" 2>&1
-for so in libarchive.so.13 libcrypto.so.3 libsqlite3.so.0; do
+for so in libarchive.so.13 libcrypto.so.3 libsqlite3.so.0 libdw.so.1; do
 	contains "a .note.dlopen entry declares $so" "$WORK/notes" "\"priority\":\"recommended\",\"soname\":\[\"$so\"\]"
 done
 readelf -n "$H" >"$WORK/notes" 2>&1
 contains "...as FDO notes of type 0x407c0c0a" "$WORK/notes" 'FDO +0x[0-9a-f]+.*0x407c0c0a'
 LD_DEBUG=files "$H" scan "$WORK/bin/good" >/dev/null 2>"$WORK/ld"
-lacks "scanning an ELF file opens none of them" "$WORK/ld" 'file=lib(archive|crypto|sqlite3)\.so'
+lacks "scanning an ELF file without DWARF opens none of them" "$WORK/ld" 'file=lib(archive|crypto|sqlite3|dw)\.so'
 LD_DEBUG=files "$H" scan "$DEB" >/dev/null 2>"$WORK/ld"
 contains "scanning a .deb opens libarchive (the control case)" "$WORK/ld" 'file=libarchive\.so\.13'
 
@@ -81,6 +81,23 @@ contains "...saying why" "$WORK/err" 'libsqlite3\.so\.0 .*libsqlite3-0'
 expect_exit 0 "a scan without --db needs no SQLite" "$H" scan "$DEB"
 expect_exit 0 "diff of two directories needs no SQLite" "$H" diff "$WORK/bin" "$WORK/bin"
 unset HARDEN_TEST_DL_MISSING
+
+# --- libdw missing: only reading DWARF needs it, and the scan says so
+printf 'int main(void) { return 0; }\n' > "$WORK/dw.c"
+if gcc -g -O2 "$WORK/dw.c" -o "$WORK/bin-dw" 2>/dev/null; then
+	LD_DEBUG=files "$H" scan --no-cache "$WORK/bin-dw" >/dev/null 2>"$WORK/ld"
+	contains "a file with DWARF opens libdw (the control case)" "$WORK/ld" 'file=libdw\.so\.1'
+	export HARDEN_TEST_DL_MISSING=libdw.so.1
+	expect_exit 2 "without libdw a file with DWARF is an error, not quietly less checked" "$H" scan --no-cache "$WORK/bin-dw"
+	contains "...naming the library, the package and --no-dwarf" "$WORK/err" \
+		'libdw\.so\.1 is needed to read DWARF .*install the Debian package libdw1.*--no-dwarf'
+	expect_exit 1 "...and --no-dwarf scans it (exit 1: findings, not 2)" "$H" scan --no-dwarf "$WORK/bin-dw"
+	lacks "...with no error" "$WORK/err" "libdw"
+	expect_exit 0 "a file without DWARF needs no libdw" "$H" scan "$WORK/bin/good"
+	unset HARDEN_TEST_DL_MISSING
+else
+	notok "gcc -g failed"
+fi
 
 # --- both missing at once, and the variable gone: all back
 export HARDEN_TEST_DL_MISSING=libcrypto.so.3,libarchive.so.13,libsqlite3.so.0
