@@ -2,8 +2,8 @@
  * pool.c — an ordered parallel map on plain pthreads.
  *
  * Scanning is embarrassingly parallel but output must follow input order
- * (so results are reproducible and diffable). Workers take the next index
- * under a mutex, compute, store into a slot, and signal; the caller's thread
+ * (so results are reproducible and diffable). Workers take the next chunk
+ * of indexes under a mutex, compute, store into slots, and signal; the caller's thread
  * emits slots in order. A window keeps workers from racing ahead of a slow
  * emitter with unbounded memory.
  */
