@@ -18,7 +18,7 @@
  * <sqlite3.h> as if linked directly, and a prototype that changes breaks the
  * build, not a run.
  * A call site reads `la->archive_read_new()`, greppable under its real name.
- * The table is filled once, under pthread_once, then made read-only (the
+ * The table is filled once, under a lock, then made read-only (the
  * page is mprotect()ed, as RELRO does for the GOT): a writable table of
  * function pointers would be the very target full RELRO takes away.
  *
@@ -35,6 +35,8 @@
 #define HARDEN_DL_H
 
 #include "util/util.h"
+
+#include <pthread.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -145,7 +147,7 @@ struct libdw {
 
 /*
  * libarchive.so.13 / libcrypto.so.3 / libsqlite3.so.0 / libdw.so.1, loaded on the first call from any
- * thread; later calls cost one pthread_once check. NULL with err set
+ * thread; later calls cost one uncontended lock. NULL with err set
  * (library, purpose, Debian package) when the library cannot be loaded;
  * every later call gives the same answer.
  */
@@ -191,5 +193,23 @@ struct dl_library {
  * library missing, or one symbol missing: an older or foreign build).
  */
 const void *dl_load(const struct dl_library *lib, struct herr *err);
+
+/*
+ * One library's load state, the only state of dl/: written once, under the
+ * lock (so scan workers that need the library at the same moment load it
+ * once and all see the finished table), and only read afterwards. A failure
+ * is final too: the library will not appear in the middle of a run, and
+ * every caller gets the same message.
+ */
+struct dl_lazy {
+	pthread_mutex_t lock;
+	bool tried;
+	const void *table;      /* NULL after a failed load */
+	struct herr failure;
+};
+#define DL_LAZY_INIT { PTHREAD_MUTEX_INITIALIZER, false, NULL, { "" } }
+
+/* dl_load() the first time, the same answer every later time. */
+const void *dl_load_once(const struct dl_library *lib, struct dl_lazy *lazy, struct herr *err);
 
 #endif

@@ -3,16 +3,8 @@
  * read: a scan whose DWARF results all come from the cache, a scan with
  * --no-dwarf, and every command that reads no DWARF (cc, sandbox, audit)
  * do not load it, nor the decompressors it brings (liblzma, libbz2).
- *
- * The table pointer and the failure message are the only state: written
- * once, inside pthread_once (so threads that need it at the same moment
- * load it once and all see the finished table), and only read afterwards.
- * A failure is final too: the library will not appear in the middle of a
- * run, and every caller gets the same message.
  */
 #include "dl/dl.h"
-
-#include <pthread.h>
 
 #define LIBDW_SYMBOL(name) DL_SYMBOL(struct libdw, name)
 static const struct dl_symbol symbols[] = { LIBDW_FUNCTIONS(LIBDW_SYMBOL) };
@@ -29,19 +21,9 @@ static const struct dl_library library = {
 	.table_size = sizeof(struct libdw),
 };
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static const struct libdw *table;  /* NULL after a failed load */
-static struct herr failure;
-
-static void load(void)
-{
-	table = dl_load(&library, &failure);
-}
+static struct dl_lazy lazy = DL_LAZY_INIT;
 
 const struct libdw *libdw_load(struct herr *err)
 {
-	pthread_once(&once, load);
-	if (!table)
-		herr_set(err, "%s", failure.msg);
-	return table;
+	return dl_load_once(&library, &lazy, err);
 }

@@ -103,3 +103,17 @@ fail:
 	dlclose(handle);
 	return NULL;
 }
+
+const void *dl_load_once(const struct dl_library *lib, struct dl_lazy *lazy, struct herr *err)
+{
+	pthread_mutex_lock(&lazy->lock);
+	if (!lazy->tried) {
+		lazy->table = dl_load(lib, &lazy->failure);
+		lazy->tried = true;
+	}
+	const void *table = lazy->table;
+	pthread_mutex_unlock(&lazy->lock);
+	if (!table)
+		herr_set(err, "%s", lazy->failure.msg);
+	return table;
+}
