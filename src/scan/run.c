@@ -28,14 +28,20 @@ static void emit(size_t i, void *result, void *arg)
 	struct run_ctx *rc = arg;
 	struct scan_batch *b = result;
 	rc->emit(i, b, rc->ctx);
-	scan_batch_free(b);
-	free(b);
+}
+
+static void release(void *result, void *arg)
+{
+	(void)arg;
+	scan_batch_free(result);
+	free(result);
 }
 
 void scan_files(const struct strvec *files, const struct scan_opts *o,
 		void (*emit_fn)(size_t i, struct scan_batch *b, void *ctx), void *ctx)
 {
 	struct run_ctx rc = { files, o, emit_fn, ctx };
-	struct pool_job job = { .n = files->n, .threads = o->jobs, .ctx = &rc, .work = work, .emit = emit };
+	struct pool_job job = { .n = files->n, .threads = o->jobs, .ctx = &rc, .work = work, .emit = emit,
+				 .release = release };
 	pool_run_ordered(&job);
 }

@@ -76,9 +76,11 @@ double now_monotonic(void);
 
 /*
  * Ordered parallel map: work(i) runs on `threads` workers for i in [0, n);
- * emit(i, result) runs on the calling thread strictly in index order, as
- * soon as result i is ready. Workers never run more than `window` items
- * ahead of emit, which bounds memory on huge inputs.
+ * emit(i, result) runs strictly in index order, as soon as result i is
+ * ready, on one thread at a time but not always the same one: the calling
+ * thread is one of the workers, and whichever worker finds the next result
+ * ready emits it. Workers never run more than a window of items ahead of
+ * emit, which bounds memory on huge inputs.
  */
 struct pool_job {
 	size_t n;
@@ -86,6 +88,8 @@ struct pool_job {
 	void *ctx;
 	void *(*work)(size_t i, void *ctx);
 	void (*emit)(size_t i, void *result, void *ctx);
+	/* optional: frees a result after its emit, on the thread whose work() made it */
+	void (*release)(void *result, void *ctx);
 };
 void pool_run_ordered(const struct pool_job *job);
 int pool_default_threads(void);
