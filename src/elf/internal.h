@@ -47,6 +47,13 @@ bool elf_read_imports(struct elf_ctx *c, struct elf_facts *f, Elf_Scn *symtab);
 /* Record one symbol's evidence (canary, fortified, unfortified). */
 void elf_note_symbol(struct elf_facts *f, const char *name, bool defined, bool versioned);
 int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_facts *f);
+/*
+ * The DWARF sections a scan reads, inflated, as an ELF image of their own
+ * (see dwarf_view.c), to free() after elf_end() of the elf_memory() on it;
+ * NULL when e is not one it handles: read e itself then. fd: the file e
+ * reads, or -1 (an image in memory).
+ */
+unsigned char *dwarf_view_build(Elf *e, int fd, size_t *size);
 
 /* Section data with the bounds checked; NULL (and err set) when it lies outside the image. */
 Elf_Data *ctx_section_data(struct elf_ctx *c, Elf_Scn *scn, GElf_Shdr *sh);
