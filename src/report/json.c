@@ -6,15 +6,23 @@
 
 #include <stdlib.h>
 
+/* jansson writes straight into the record's buffer: no string to copy and free. */
+static int append(const char *text, size_t size, void *data)
+{
+	buf_add(data, text, size);
+	return 0;
+}
+
 static void json_render(const struct reporter *r, const struct scan_record *rec, struct buf *out)
 {
 	(void)r;
 	json_t *o = report_record_json(rec);
-	char *line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (line) {
-		buf_adds(out, line);
+	size_t before = out->len;
+	if (json_dump_callback(o, append, out, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0)
 		buf_adds(out, "\n");
-		free(line);
+	else if (out->p) {
+		out->len = before; /* nothing half-written: the line is lost whole, as json_dumps did */
+		out->p[before] = '\0';
 	}
 	json_decref(o);
 }

@@ -46,6 +46,29 @@ void reporter_write(struct reporter *r, const struct scan_record *rec)
 	}
 }
 
+/*
+ * Building records: a scan of a repository makes millions of these values.
+ * Keys and the names of states, properties, kinds and machines are our own
+ * ASCII constants: they skip jansson's UTF-8 check (the _nocheck calls).
+ * Paths, reasons and anything read from the file are checked. No
+ * json_pack(): parsing its format string for every value cost more than
+ * the values themselves.
+ */
+static void put(json_t *o, const char *key, json_t *v)
+{
+	json_object_set_new_nocheck(o, key, v);
+}
+
+static void put_str(json_t *o, const char *key, const char *v)
+{
+	put(o, key, json_string(v));
+}
+
+static void put_name(json_t *o, const char *key, const char *ours)
+{
+	put(o, key, json_string_nocheck(ours));
+}
+
 static json_t *strvec_json(const struct strvec *sv)
 {
 	json_t *a = json_array();
@@ -54,72 +77,93 @@ static json_t *strvec_json(const struct strvec *sv)
 	return a;
 }
 
+static json_t *unit_json(const struct cu_flags *cu)
+{
+	json_t *u = json_object();
+	put_str(u, "name", cu->name);
+	put_str(u, "optimization", cu->opt[0] ? cu->opt : "unstated");
+	put_str(u, "stack_protector", cu->ssp[0] ? cu->ssp : "unstated");
+	put_str(u, "cf_protection", cu->cf[0] ? cu->cf : "unstated");
+	put(u, "fortify_source", json_integer(cu->fortify));
+	put(u, "stack_clash", json_integer(cu->stack_clash));
+	put_str(u, "producer", cu->producer);
+	return u;
+}
+
 static json_t *dwarf_json(const struct elf_facts *f)
 {
 	json_t *units = json_array();
-	for (size_t i = 0; i < f->cu_count; i++) {
-		const struct cu_flags *cu = &f->cus[i];
-		if (!cu->is_c)
-			continue;
-		json_array_append_new(units, json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s}",
-			"name", cu->name, "optimization", cu->opt[0] ? cu->opt : "unstated",
-			"stack_protector", cu->ssp[0] ? cu->ssp : "unstated",
-			"cf_protection", cu->cf[0] ? cu->cf : "unstated",
-			"fortify_source", cu->fortify, "stack_clash", cu->stack_clash,
-			"producer", cu->producer));
-	}
-	json_t *d = json_pack("{s:o}", "units", units);
+	for (size_t i = 0; i < f->cu_count; i++)
+		if (f->cus[i].is_c)
+			json_array_append_new(units, unit_json(&f->cus[i]));
+	json_t *d = json_object();
+	put(d, "units", units);
 	if (f->debug_file)
-		json_object_set_new(d, "debug_file", json_string(f->debug_file));
+		put_str(d, "debug_file", f->debug_file);
 	return d;
+}
+
+static json_t *verdict_json(const struct verdict *v, enum prop p, const struct elf_facts *f)
+{
+	json_t *pv = json_object();
+	put_name(pv, "state", state_name(v->state));
+	put_str(pv, "reason", v->reason);
+	if (p == PROP_FORTIFY) {
+		put(pv, "fortified", strvec_json(&f->fortified));
+		put(pv, "unfortified", strvec_json(&f->unfortified));
+		put(pv, "fortified_count", json_integer((json_int_t)f->fortified.n));
+		put(pv, "fortifiable_count", json_integer((json_int_t)(f->fortified.n + f->unfortified.n)));
+	}
+	return pv;
+}
+
+static json_t *finding_json(const struct verdict *v, enum prop p)
+{
+	json_t *fj = json_object();
+	put_name(fj, "property", prop_name(p));
+	put_str(fj, "reason", v->reason);
+	put_str(fj, "cause", v->cause);
+	return fj;
 }
 
 json_t *report_record_json(const struct scan_record *rec)
 {
-	json_t *o = json_pack("{s:s}", "path", rec->path);
+	json_t *o = json_object();
+	put_str(o, "path", rec->path);
 	if (rec->package) {
-		json_object_set_new(o, "package", json_string(rec->package));
-		json_object_set_new(o, "version", json_string(rec->version ? rec->version : ""));
-		json_object_set_new(o, "member", json_string(rec->member ? rec->member : ""));
+		put_str(o, "package", rec->package);
+		put_str(o, "version", rec->version ? rec->version : "");
+		put_str(o, "member", rec->member ? rec->member : "");
 	}
 	if (rec->error) {
-		json_object_set_new(o, "error", json_string(rec->error));
+		put_str(o, "error", rec->error);
 		return o;
 	}
 	if (rec->link) {
-		json_object_set_new(o, "link", json_string(rec->link));
-		json_object_set_new(o, "link_type", json_string(rec->hardlink ? "hardlink" : "symlink"));
+		put_str(o, "link", rec->link);
+		put_name(o, "link_type", rec->hardlink ? "hardlink" : "symlink");
 		return o;
 	}
 	if (rec->setuid)
-		json_object_set_new(o, "setuid", json_true());
+		put(o, "setuid", json_true());
 	if (rec->setgid)
-		json_object_set_new(o, "setgid", json_true());
+		put(o, "setgid", json_true());
 	const struct elf_facts *f = &rec->facts;
-	json_object_set_new(o, "class", json_integer(f->elf_class));
-	json_object_set_new(o, "endian", json_string(f->big_endian ? "big" : "little"));
-	json_object_set_new(o, "machine", json_string(elf_machine_name(f->machine)));
-	json_object_set_new(o, "type", json_string(elf_kind_name(f->kind)));
+	put(o, "class", json_integer(f->elf_class));
+	put_name(o, "endian", f->big_endian ? "big" : "little");
+	put_name(o, "machine", elf_machine_name(f->machine));
+	put_name(o, "type", elf_kind_name(f->kind));
 	if (f->build_id[0])
-		json_object_set_new(o, "build_id", json_string(f->build_id));
+		put_name(o, "build_id", f->build_id); /* hex digits we wrote */
 	json_t *findings = json_array();
 	for (int p = 0; p < PROP_COUNT; p++) {
 		const struct verdict *v = &rec->res.v[p];
-		json_t *pv = json_pack("{s:s, s:s}", "state", state_name(v->state), "reason", v->reason);
-		if (p == PROP_FORTIFY) {
-			json_object_set_new(pv, "fortified", strvec_json(&f->fortified));
-			json_object_set_new(pv, "unfortified", strvec_json(&f->unfortified));
-			json_object_set_new(pv, "fortified_count", json_integer((json_int_t)f->fortified.n));
-			json_object_set_new(pv, "fortifiable_count",
-					    json_integer((json_int_t)(f->fortified.n + f->unfortified.n)));
-		}
-		json_object_set_new(o, prop_name(p), pv);
+		put(o, prop_name(p), verdict_json(v, p, f));
 		if (rec->res.finding[p])
-			json_array_append_new(findings, json_pack("{s:s, s:s, s:s}", "property", prop_name(p),
-								   "reason", v->reason, "cause", v->cause));
+			json_array_append_new(findings, finding_json(v, p));
 	}
 	if (f->has_debug)
-		json_object_set_new(o, "dwarf", dwarf_json(f));
-	json_object_set_new(o, "findings", findings);
+		put(o, "dwarf", dwarf_json(f));
+	put(o, "findings", findings);
 	return o;
 }
