@@ -15,7 +15,7 @@ PKGS      = libelf libdw jansson libarchive libseccomp libcrypto sqlite3 libdefl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libarchive, libcrypto, SQLite and libdw are dlopen()ed when first needed (src/dl/):
 # their headers are used, but linking them would bind 13 more libraries at start.
-LINK_PKGS  = libelf jansson libseccomp
+LINK_PKGS  = libseccomp
 PKG_LIBS   := $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
 
 # harden eats its own cooking: the same protections `harden scan` demands.

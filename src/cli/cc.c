@@ -16,6 +16,7 @@
  * cc_verify.c.
  */
 #include "cli/cli.h"
+#include "dl/dl.h"
 #include "wrap/wrap.h"
 
 #include <errno.h>
@@ -115,9 +116,13 @@ static void log_call(const char *real, char **args, size_t nargs, const struct w
 	if (!file || !*file)
 		return;
 	char cwd[PATH_MAX];
+	struct herr err;
+	if (!libjansson_load(&err)) { /* log lines are JSON */
+		cli_warn("not logging to %s: %s", file, err.msg);
+		return;
+	}
 	struct wrap_log_entry e = { getcwd(cwd, sizeof(cwd)) ? cwd : NULL, real, args, nargs, plan, scan };
 	char *line = wrap_log_line(&e);
-	struct herr err;
 	if (wrap_log_append(file, line, &err) < 0)
 		cli_warn("%s", err.msg);
 	free(line);

@@ -170,6 +170,13 @@ const struct libcrypto *libcrypto_load(struct herr *err);
 const struct libsqlite3 *libsqlite3_load(struct herr *err);
 const struct libdw *libdw_load(struct herr *err);
 const struct libdeflate *libdeflate_load(struct herr *err);
+/*
+ * libelf.so.1 and libjansson.so.4 are called through functions of their own
+ * names (libelf.c, libjansson.c); these load them up front, so that a
+ * command can fail at once, saying what to install. false with err set.
+ */
+bool libelf_load(struct herr *err);
+bool libjansson_load(struct herr *err);
 
 /*
  * What DT_NEEDED said before: an ELF note, as the dlopen metadata spec
@@ -219,12 +226,12 @@ const void *dl_load(const struct dl_library *lib, struct herr *err);
 struct dl_lazy {
 	pthread_mutex_t lock;
 	bool tried;
-	const void *table;      /* NULL after a failed load */
+	const void *_Atomic table; /* NULL until loaded, and after a failed load */
 	struct herr failure;
 };
 #define DL_LAZY_INIT { PTHREAD_MUTEX_INITIALIZER, false, NULL, { "" } }
 
-/* dl_load() the first time, the same answer every later time. */
+/* dl_load() the first time, the same answer every later time; once loaded, one atomic load. */
 const void *dl_load_once(const struct dl_library *lib, struct dl_lazy *lazy, struct herr *err);
 
 #endif

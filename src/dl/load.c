@@ -13,6 +13,8 @@
  */
 #include "dl/dl.h"
 
+#include <stdatomic.h>
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -106,12 +108,16 @@ fail:
 
 const void *dl_load_once(const struct dl_library *lib, struct dl_lazy *lazy, struct herr *err)
 {
+	/* the fast path of every call through a shim (libelf.c, libjansson.c) */
+	const void *table = atomic_load_explicit(&lazy->table, memory_order_acquire);
+	if (table)
+		return table;
 	pthread_mutex_lock(&lazy->lock);
 	if (!lazy->tried) {
-		lazy->table = dl_load(lib, &lazy->failure);
+		atomic_store_explicit(&lazy->table, dl_load(lib, &lazy->failure), memory_order_release);
 		lazy->tried = true;
 	}
-	const void *table = lazy->table;
+	table = lazy->table;
 	pthread_mutex_unlock(&lazy->lock);
 	if (!table)
 		herr_set(err, "%s", lazy->failure.msg);
