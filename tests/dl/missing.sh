@@ -1,4 +1,5 @@
-# libarchive, libcrypto, SQLite and libdw are loaded on first use (src/dl/). When one is
+# libarchive, libcrypto, SQLite, libdw, libdeflate, and libelf and jansson
+# (through functions of their own names) are loaded on first use (src/dl/). When one is
 # missing (made so by the test-only HARDEN_TEST_DL_MISSING: the loader really
 # calls dlopen() on a name that does not exist), the command that needs it
 # fails with exit 2 and a message naming the library and its Debian package;
@@ -28,6 +29,28 @@ LD_DEBUG=files "$H" scan "$WORK/bin/good" >/dev/null 2>"$WORK/ld"
 lacks "scanning an ELF file without DWARF opens none of them" "$WORK/ld" 'file=lib(archive|crypto|sqlite3|dw)\.so'
 LD_DEBUG=files "$H" scan "$DEB" >/dev/null 2>"$WORK/ld"
 contains "scanning a .deb opens libarchive (the control case)" "$WORK/ld" 'file=libarchive\.so\.13'
+
+# --- libelf and jansson: not linked, not loaded by what reads no ELF nor JSON
+lacks "harden is not linked with libelf, zlib nor jansson" "$WORK/ldd" 'libelf|libz\.|libjansson'
+readelf -p .note.dlopen "$H" >"$WORK/notes" 2>&1
+for so in libelf.so.1 libjansson.so.4; do
+	contains "a .note.dlopen entry declares $so, required" "$WORK/notes" "\"priority\":\"required\",\"soname\":\[\"$so\"\]"
+done
+contains "a .note.dlopen entry declares libdeflate.so.0, suggested" "$WORK/notes" '"priority":"suggested","soname":\["libdeflate\.so\.0"\]'
+LD_DEBUG=files "$H" sandbox --explain >/dev/null 2>"$WORK/ld"
+lacks "harden sandbox opens neither libelf nor jansson" "$WORK/ld" 'file=lib(elf|jansson)\.so'
+LD_DEBUG=files "$H" scan "$WORK/bin/good" >/dev/null 2>"$WORK/ld"
+contains "a scan opens libelf (the control case)" "$WORK/ld" 'file=libelf\.so\.1'
+export HARDEN_TEST_DL_MISSING=libelf.so.1
+expect_exit 2 "without libelf a scan fails at once" "$H" scan "$WORK/bin/good"
+contains "...naming the library and its package" "$WORK/err" 'libelf\.so\.1 is needed to read ELF files .*install the Debian package libelf1'
+export HARDEN_TEST_DL_MISSING=libjansson.so.4
+expect_exit 2 "without jansson a scan fails at once" "$H" scan -f json "$WORK/bin/good"
+contains "...naming the library and its package" "$WORK/err" 'libjansson\.so\.4 is needed .*install the Debian package libjansson4'
+printf 'int main(void) { return 0; }\n' > "$WORK/cc.c"
+HARDEN_LOG="$WORK/cc.log" expect_exit 0 "without jansson harden cc still compiles" "$H" cc "$WORK/cc.c" -o "$WORK/cc.out"
+contains "...and says it is not logging" "$WORK/err" 'not logging to .*libjansson4'
+unset HARDEN_TEST_DL_MISSING
 
 # --- libarchive missing
 export HARDEN_TEST_DL_MISSING=libarchive.so.13
