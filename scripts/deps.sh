@@ -9,7 +9,7 @@ gcc-multilib binutils-s390x-linux-gnu \
 gpgv gpg xz-utils bzip2 strace zstd"
 # harden dlopen()s these by SONAME when first needed (src/dl/): no DT_NEEDED
 # names them, so they are listed here, not left to the -dev packages' deps
-PKGS="$PKGS libarchive13 libssl3 libsqlite3-0 libdw1 libdeflate0"
+PKGS="$PKGS libelf1 libjansson4 libarchive13 libssl3 libsqlite3-0 libdw1 libdeflate0"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
