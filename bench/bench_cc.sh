@@ -58,7 +58,7 @@ perl -MTime::HiRes -e 1 2>/dev/null && perl -MTime::HiRes=time -e '
 	printf "wrapper cost per call: %.3f ms (target <= 0.3 ms); of which one extra exec (trampoline floor) %.3f ms, harden\x27s own work %.3f ms; ratio harden/trampoline %.2f\n",
 		$w - $b, $x - $b, $w - $x, ($w - $b) / (($x - $b) || 1e-9);
 	my $m = med(@mini) * 1000;
-	printf "wrapper-only binary (same code, libc+jansson only) -> /bin/true %.3f ms: cost %.3f ms, own work %.3f ms\n",
+	printf "wrapper-only binary (same code, linked with libc only) -> /bin/true %.3f ms: cost %.3f ms, own work %.3f ms\n",
 		$m, $m - $b, $m - $x if $mini ne "/bin/true";
 ' "$calls" "$HARDEN" "$work/x.c" "$work/x.o" "$work/tramp" "$mini"
 
