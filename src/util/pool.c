@@ -112,10 +112,12 @@ static void remember(struct made *m, size_t i, void *r)
 {
 	if (m->tail == m->cap) {
 		/* slide the live part down before growing: the queue is short-lived */
-		memmove(m->index, m->index + m->head, (m->tail - m->head) * sizeof(*m->index));
-		memmove(m->result, m->result + m->head, (m->tail - m->head) * sizeof(*m->result));
-		m->tail -= m->head;
-		m->head = 0;
+		if (m->head > 0) {
+			memmove(m->index, m->index + m->head, (m->tail - m->head) * sizeof(*m->index));
+			memmove(m->result, m->result + m->head, (m->tail - m->head) * sizeof(*m->result));
+			m->tail -= m->head;
+			m->head = 0;
+		}
 		if (m->tail == m->cap) {
 			m->cap = m->cap ? 2 * m->cap : 64;
 			m->index = xrealloc(m->index, m->cap * sizeof(*m->index));
