@@ -121,8 +121,10 @@ int elf_facts_read(const char *name, const void *data, size_t size,
  * then only the sections asked for, with pread. Files are scanned this way
  * rather than mapped: a worker thread unmapping a file makes the kernel
  * interrupt every other worker to flush its TLB, so mapping does not scale.
+ * head: the file's first head_len bytes when the caller has read them
+ * already (to tell ELF from the rest), or NULL: one read less per file.
  */
-int elf_facts_read_fd(const char *name, int fd, size_t size,
+int elf_facts_read_fd(const char *name, int fd, size_t size, const void *head, size_t head_len,
 		      const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err);
 void elf_facts_free(struct elf_facts *f);
 

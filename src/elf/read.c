@@ -105,14 +105,16 @@ int elf_facts_read(const char *name, const void *data, size_t size,
 	return read_all(&c, opts, f);
 }
 
-int elf_facts_read_fd(const char *name, int fd, size_t size,
+int elf_facts_read_fd(const char *name, int fd, size_t size, const void *head, size_t head_len,
 		      const struct elf_read_opts *opts, struct elf_facts *f, struct herr *err)
 {
 	unsigned char header[sizeof(Elf64_Ehdr)];
 	size_t want = size < sizeof(header) ? size : sizeof(header);
 	struct elf_ctx c = { .name = name, .ident = header, .fd = fd, .size = size, .err = err };
 	memset(f, 0, sizeof(*f));
-	if (pread(fd, header, want, 0) != (ssize_t)want)
+	if (head && head_len >= want)
+		memcpy(header, head, want);
+	else if (pread(fd, header, want, 0) != (ssize_t)want)
 		return herr_set(err, "cannot read the ELF header");
 	if (!elf_is_elf(header, want))
 		return herr_set(err, "not an ELF file");

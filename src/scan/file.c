@@ -52,15 +52,18 @@ static void record_error(struct scan_batch *out, const char *path, const char *f
 	r->error = xasprintf(fmt, strerror(e));
 }
 
-/* Read facts from memory (data) or from an open file (fd), then check them. */
-static void scan_elf(const char *path, const void *data, int fd, size_t size,
+/*
+ * Read facts from memory (data, size bytes) or from an open file (fd, size
+ * bytes, whose first head_len bytes are in data), then check them.
+ */
+static void scan_elf(const char *path, const void *data, size_t head_len, int fd, size_t size,
 		     const struct scan_opts *o, struct scan_batch *out)
 {
 	struct herr err;
 	struct scan_record *r = scan_batch_add(out);
 	r->path = xstrdup(path);
-	int rc = data ? elf_facts_read(path, data, size, &o->elf, &r->facts, &err)
-		      : elf_facts_read_fd(path, fd, size, &o->elf, &r->facts, &err);
+	int rc = fd < 0 ? elf_facts_read(path, data, size, &o->elf, &r->facts, &err)
+			: elf_facts_read_fd(path, fd, size, data, head_len, &o->elf, &r->facts, &err);
 	if (rc != 0) {
 		r->error = xstrdup(err.msg);
 		return;
@@ -71,7 +74,7 @@ static void scan_elf(const char *path, const void *data, int fd, size_t size,
 void scan_image(const char *path, const void *data, size_t size,
 		const struct scan_opts *o, struct scan_batch *out)
 {
-	scan_elf(path, data, -1, size, o, out);
+	scan_elf(path, data, size, -1, size, o, out);
 }
 
 /*
@@ -107,7 +110,7 @@ static void scan_small(const char *path, int fd, size_t size, const struct scan_
 		return;
 	}
 	if (got >= 4 && elf_is_elf(data, got))
-		scan_elf(path, data, -1, got, o, out);
+		scan_elf(path, data, got, -1, got, o, out);
 	else if (!pkg_is_archive(data, got) || !pkg_scan_archive(path, o, out))
 		out->skipped++;
 	free(data);
@@ -163,7 +166,7 @@ void scan_path(const char *path, const struct scan_opts *o, struct scan_batch *o
 			out->skipped++;
 	} else {
 		/* big: read through libelf, only what is needed (see elf_facts_read_fd()) */
-		scan_elf(path, NULL, fd, (size_t)st.st_size, o, out);
+		scan_elf(path, magic, (size_t)got, fd, (size_t)st.st_size, o, out);
 	}
 	close(fd);
 }

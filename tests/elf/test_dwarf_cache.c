@@ -301,7 +301,7 @@ static void test_planted_entry_is_served(void **state)
 	struct stat st;
 	int fd = open(bin, O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0 && fstat(fd, &st) == 0);
-	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, &o, &real, &err), 0);
+	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &real, &err), 0);
 	assert_true(real.has_debug);
 	assert_string_equal(real.cus[0].opt, "1");
 
@@ -319,21 +319,21 @@ static void test_planted_entry_is_served(void **state)
 	assert_int_equal(fwrite(b.p, 1, b.len, out), b.len);
 	fclose(out);
 
-	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, &o, &got, &err), 0);
+	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &got, &err), 0);
 	assert_int_equal(got.cu_count, 1);
 	assert_string_equal(got.cus[0].name, "planted.c");
 	elf_facts_free(&got);
 
 	/* without the cache, the truth */
 	o.cache_dir = NULL;
-	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, &o, &got, &err), 0);
+	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &got, &err), 0);
 	assert_string_equal(got.cus[0].opt, "1");
 	elf_facts_free(&got);
 
 	/* a changed file (ctime moves) is never served the planted entry */
 	o.cache_dir = dir;
 	assert_int_equal(fchmod(fd, 0700), 0);
-	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, &o, &got, &err), 0);
+	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &got, &err), 0);
 	assert_string_equal(got.cus[0].opt, "1");
 	assert_string_not_equal(got.cus[0].name, "planted.c");
 	elf_facts_free(&got);

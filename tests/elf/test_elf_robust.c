@@ -100,7 +100,7 @@ static void test_truncated_file_at_every_length(void **state)
 		assert_int_equal(ftruncate(fd, (off_t)n), 0);
 		struct elf_facts f;
 		struct herr err = { "" };
-		if (elf_facts_read_fd("cut", fd, n, &o, &f, &err) != 0) {
+		if (elf_facts_read_fd("cut", fd, n, NULL, 0, &o, &f, &err) != 0) {
 			errors++;
 			assert_true(err.msg[0] != '\0');
 		} else {
