@@ -231,7 +231,49 @@ struct dl_lazy {
 };
 #define DL_LAZY_INIT { PTHREAD_MUTEX_INITIALIZER, false, NULL, { "" } }
 
-/* dl_load() the first time, the same answer every later time; once loaded, one atomic load. */
+/* dl_load() the first time, the same answer every later time; once loaded, one atomic load. err may be NULL. */
 const void *dl_load_once(const struct dl_library *lib, struct dl_lazy *lazy, struct herr *err);
+
+
+/*
+ * One library, defined in its own file of dl/: with DL_TABLE defined as
+ * its table's type, DL_LIBRARY(prefix, FUNCTIONS, soname, package,
+ * purpose, feature, description, priority) makes the symbol list from
+ * FUNCTIONS, the .note.dlopen entry (feature, description, priority), and
+ * `static const DL_TABLE *prefix_table(struct herr *err)`: the table,
+ * loaded by the first call, the same answer for every later one; purpose
+ * ends "... is needed PURPOSE" in the error when it cannot be loaded.
+ */
+#define DL_TABLE_SYMBOL(name) DL_SYMBOL(DL_TABLE, name)
+#define DL_LIBRARY(prefix, functions, soname_, package_, purpose_, feature, description, priority) \
+	static const struct dl_symbol prefix##_symbols[] = { functions(DL_TABLE_SYMBOL) }; \
+	DL_ELF_NOTE(prefix##_note, "[{\"feature\":\"" feature "\",\"description\":\"" description "\"," \
+				   "\"priority\":\"" priority "\",\"soname\":[\"" soname_ "\"]}]"); \
+	static const struct dl_library prefix##_library = { \
+		.soname = soname_, \
+		.package = package_, \
+		.purpose = purpose_, \
+		.symbols = prefix##_symbols, \
+		.nsymbols = ARRAY_SIZE(prefix##_symbols), \
+		.table_size = sizeof(DL_TABLE), \
+	}; \
+	static struct dl_lazy prefix##_lazy = DL_LAZY_INIT; \
+	static const DL_TABLE *prefix##_table(struct herr *err) \
+	{ \
+		return dl_load_once(&prefix##_library, &prefix##_lazy, err); \
+	}
+
+/*
+ * For the libraries reached through functions of their own names (libelf.c,
+ * libjansson.c), after DL_LIBRARY: `ret name params`, calling the loaded
+ * library's function, or returning fail when it cannot be loaded (the
+ * library's own way of failing: its callers handle that already).
+ */
+#define DL_FORWARD(prefix, ret, name, params, args, fail) \
+	ret name params \
+	{ \
+		const DL_TABLE *t = prefix##_table(NULL); \
+		return t ? t->name args : fail; \
+	}
 
 #endif

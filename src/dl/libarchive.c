@@ -4,24 +4,12 @@
  */
 #include "dl/dl.h"
 
-#define LIBARCHIVE_SYMBOL(name) DL_SYMBOL(struct libarchive, name)
-static const struct dl_symbol symbols[] = { LIBARCHIVE_FUNCTIONS(LIBARCHIVE_SYMBOL) };
-
-DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"archive\",\"description\":\"read package archives and compressed files\","
-			 "\"priority\":\"recommended\",\"soname\":[\"libarchive.so.13\"]}]");
-
-static const struct dl_library library = {
-	.soname = "libarchive.so.13",
-	.package = "libarchive13",
-	.purpose = "to read package archives and compressed files",
-	.symbols = symbols,
-	.nsymbols = ARRAY_SIZE(symbols),
-	.table_size = sizeof(struct libarchive),
-};
-
-static struct dl_lazy lazy = DL_LAZY_INIT;
+#define DL_TABLE struct libarchive
+DL_LIBRARY(libarchive, LIBARCHIVE_FUNCTIONS, "libarchive.so.13", "libarchive13",
+	   "to read package archives and compressed files", "archive",
+	   "read package archives and compressed files", "recommended")
 
 const struct libarchive *libarchive_load(struct herr *err)
 {
-	return dl_load_once(&library, &lazy, err);
+	return libarchive_table(err);
 }

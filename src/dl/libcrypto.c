@@ -4,24 +4,12 @@
  */
 #include "dl/dl.h"
 
-#define LIBCRYPTO_SYMBOL(name) DL_SYMBOL(struct libcrypto, name)
-static const struct dl_symbol symbols[] = { LIBCRYPTO_FUNCTIONS(LIBCRYPTO_SYMBOL) };
-
-DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"checksum\",\"description\":\"verify the checksums of a vulnerability list\","
-			 "\"priority\":\"recommended\",\"soname\":[\"libcrypto.so.3\"]}]");
-
-static const struct dl_library library = {
-	.soname = "libcrypto.so.3",
-	.package = "libssl3",
-	.purpose = "to verify the checksums of a vulnerability list",
-	.symbols = symbols,
-	.nsymbols = ARRAY_SIZE(symbols),
-	.table_size = sizeof(struct libcrypto),
-};
-
-static struct dl_lazy lazy = DL_LAZY_INIT;
+#define DL_TABLE struct libcrypto
+DL_LIBRARY(libcrypto, LIBCRYPTO_FUNCTIONS, "libcrypto.so.3", "libssl3",
+	   "to verify the checksums of a vulnerability list", "checksum",
+	   "verify the checksums of a vulnerability list", "recommended")
 
 const struct libcrypto *libcrypto_load(struct herr *err)
 {
-	return dl_load_once(&library, &lazy, err);
+	return libcrypto_table(err);
 }

@@ -6,24 +6,12 @@
  */
 #include "dl/dl.h"
 
-#define LIBDW_SYMBOL(name) DL_SYMBOL(struct libdw, name)
-static const struct dl_symbol symbols[] = { LIBDW_FUNCTIONS(LIBDW_SYMBOL) };
-
-DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"dwarf\",\"description\":\"read the compile flags recorded in DWARF\","
-			 "\"priority\":\"recommended\",\"soname\":[\"libdw.so.1\"]}]");
-
-static const struct dl_library library = {
-	.soname = "libdw.so.1",
-	.package = "libdw1",
-	.purpose = "to read DWARF",
-	.symbols = symbols,
-	.nsymbols = ARRAY_SIZE(symbols),
-	.table_size = sizeof(struct libdw),
-};
-
-static struct dl_lazy lazy = DL_LAZY_INIT;
+#define DL_TABLE struct libdw
+DL_LIBRARY(libdw, LIBDW_FUNCTIONS, "libdw.so.1", "libdw1",
+	   "to read DWARF", "dwarf",
+	   "read the compile flags recorded in DWARF", "recommended")
 
 const struct libdw *libdw_load(struct herr *err)
 {
-	return dl_load_once(&library, &lazy, err);
+	return libdw_table(err);
 }

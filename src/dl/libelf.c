@@ -51,71 +51,43 @@ struct libelf {
 	LIBELF_FUNCTIONS(DL_POINTER)
 };
 
-#define LIBELF_SYMBOL(name) DL_SYMBOL(struct libelf, name)
-static const struct dl_symbol symbols[] = { LIBELF_FUNCTIONS(LIBELF_SYMBOL) };
-
-DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"elf\",\"description\":\"read ELF files\","
-			 "\"priority\":\"required\",\"soname\":[\"libelf.so.1\"]}]");
-
-static const struct dl_library library = {
-	.soname = "libelf.so.1",
-	.package = "libelf1",
-	.purpose = "to read ELF files",
-	.symbols = symbols,
-	.nsymbols = ARRAY_SIZE(symbols),
-	.table_size = sizeof(struct libelf),
-};
-
-static struct dl_lazy lazy = DL_LAZY_INIT;
+#define DL_TABLE struct libelf
+DL_LIBRARY(libelf, LIBELF_FUNCTIONS, "libelf.so.1", "libelf1", "to read ELF files", "elf", "read ELF files", "required")
 
 bool libelf_load(struct herr *err)
 {
-	return dl_load_once(&library, &lazy, err) != NULL;
+	return libelf_table(err) != NULL;
 }
 
-static const struct libelf *loaded(void)
-{
-	struct herr ignored;
-	return dl_load_once(&library, &lazy, &ignored);
-}
-
-/* name(params): the library's name(args), or fail when it cannot be loaded. */
-#define FORWARD(ret, name, params, args, fail) \
-	ret name params \
-	{ \
-		const struct libelf *l = loaded(); \
-		return l ? l->name args : fail; \
-	}
-
-FORWARD(Elf *, elf_begin, (int fd, Elf_Cmd cmd, Elf *ref), (fd, cmd, ref), NULL)
-FORWARD(int, elf_end, (Elf *e), (e), 0)
-FORWARD(Elf_Data *, elf_getdata, (Elf_Scn *scn, Elf_Data *data), (scn, data), NULL)
-FORWARD(Elf_Data *, elf_getdata_rawchunk, (Elf *e, int64_t offset, size_t size, Elf_Type type),
+DL_FORWARD(libelf, Elf *, elf_begin, (int fd, Elf_Cmd cmd, Elf *ref), (fd, cmd, ref), NULL)
+DL_FORWARD(libelf, int, elf_end, (Elf *e), (e), 0)
+DL_FORWARD(libelf, Elf_Data *, elf_getdata, (Elf_Scn *scn, Elf_Data *data), (scn, data), NULL)
+DL_FORWARD(libelf, Elf_Data *, elf_getdata_rawchunk, (Elf *e, int64_t offset, size_t size, Elf_Type type),
 	(e, offset, size, type), NULL)
-FORWARD(int, elf_getphdrnum, (Elf *e, size_t *n), (e, n), -1)
-FORWARD(Elf_Scn *, elf_getscn, (Elf *e, size_t index), (e, index), NULL)
-FORWARD(int, elf_getshdrnum, (Elf *e, size_t *n), (e, n), -1)
-FORWARD(int, elf_getshdrstrndx, (Elf *e, size_t *n), (e, n), -1)
-FORWARD(Elf_Kind, elf_kind, (Elf *e), (e), ELF_K_NONE)
-FORWARD(Elf *, elf_memory, (char *image, size_t size), (image, size), NULL)
-FORWARD(size_t, elf_ndxscn, (Elf_Scn *scn), (scn), SHN_UNDEF)
-FORWARD(Elf_Scn *, elf_nextscn, (Elf *e, Elf_Scn *scn), (e, scn), NULL)
-FORWARD(char *, elf_strptr, (Elf *e, size_t section, size_t offset), (e, section, offset), NULL)
-FORWARD(unsigned int, elf_version, (unsigned int version), (version), EV_NONE)
-FORWARD(size_t, gelf_fsize, (Elf *e, Elf_Type type, size_t count, unsigned int version),
+DL_FORWARD(libelf, int, elf_getphdrnum, (Elf *e, size_t *n), (e, n), -1)
+DL_FORWARD(libelf, Elf_Scn *, elf_getscn, (Elf *e, size_t index), (e, index), NULL)
+DL_FORWARD(libelf, int, elf_getshdrnum, (Elf *e, size_t *n), (e, n), -1)
+DL_FORWARD(libelf, int, elf_getshdrstrndx, (Elf *e, size_t *n), (e, n), -1)
+DL_FORWARD(libelf, Elf_Kind, elf_kind, (Elf *e), (e), ELF_K_NONE)
+DL_FORWARD(libelf, Elf *, elf_memory, (char *image, size_t size), (image, size), NULL)
+DL_FORWARD(libelf, size_t, elf_ndxscn, (Elf_Scn *scn), (scn), SHN_UNDEF)
+DL_FORWARD(libelf, Elf_Scn *, elf_nextscn, (Elf *e, Elf_Scn *scn), (e, scn), NULL)
+DL_FORWARD(libelf, char *, elf_strptr, (Elf *e, size_t section, size_t offset), (e, section, offset), NULL)
+DL_FORWARD(libelf, unsigned int, elf_version, (unsigned int version), (version), EV_NONE)
+DL_FORWARD(libelf, size_t, gelf_fsize, (Elf *e, Elf_Type type, size_t count, unsigned int version),
 	(e, type, count, version), 0)
-FORWARD(GElf_Chdr *, gelf_getchdr, (Elf_Scn *scn, GElf_Chdr *dst), (scn, dst), NULL)
-FORWARD(GElf_Dyn *, gelf_getdyn, (Elf_Data *data, int index, GElf_Dyn *dst), (data, index, dst), NULL)
-FORWARD(GElf_Ehdr *, gelf_getehdr, (Elf *e, GElf_Ehdr *dst), (e, dst), NULL)
-FORWARD(size_t, gelf_getnote,
+DL_FORWARD(libelf, GElf_Chdr *, gelf_getchdr, (Elf_Scn *scn, GElf_Chdr *dst), (scn, dst), NULL)
+DL_FORWARD(libelf, GElf_Dyn *, gelf_getdyn, (Elf_Data *data, int index, GElf_Dyn *dst), (data, index, dst), NULL)
+DL_FORWARD(libelf, GElf_Ehdr *, gelf_getehdr, (Elf *e, GElf_Ehdr *dst), (e, dst), NULL)
+DL_FORWARD(libelf, size_t, gelf_getnote,
 	(Elf_Data *data, size_t offset, GElf_Nhdr *result, size_t *name_offset, size_t *desc_offset),
 	(data, offset, result, name_offset, desc_offset), 0)
-FORWARD(GElf_Phdr *, gelf_getphdr, (Elf *e, int index, GElf_Phdr *dst), (e, index, dst), NULL)
-FORWARD(GElf_Shdr *, gelf_getshdr, (Elf_Scn *scn, GElf_Shdr *dst), (scn, dst), NULL)
+DL_FORWARD(libelf, GElf_Phdr *, gelf_getphdr, (Elf *e, int index, GElf_Phdr *dst), (e, index, dst), NULL)
+DL_FORWARD(libelf, GElf_Shdr *, gelf_getshdr, (Elf_Scn *scn, GElf_Shdr *dst), (scn, dst), NULL)
 
 /* Unloaded, the message says which library is missing and how to get it. */
 const char *elf_errmsg(int error)
 {
-	const struct libelf *l = loaded();
-	return l ? l->elf_errmsg(error) : lazy.failure.msg;
+	const struct libelf *l = libelf_table(NULL);
+	return l ? l->elf_errmsg(error) : libelf_lazy.failure.msg;
 }

@@ -52,87 +52,59 @@ struct libjansson {
 	LIBJANSSON_FUNCTIONS(DL_POINTER)
 };
 
-#define LIBJANSSON_SYMBOL(name) DL_SYMBOL(struct libjansson, name)
-static const struct dl_symbol symbols[] = { LIBJANSSON_FUNCTIONS(LIBJANSSON_SYMBOL) };
-
-DL_ELF_NOTE(dlopen_note, "[{\"feature\":\"json\",\"description\":\"write and read JSON\","
-			 "\"priority\":\"required\",\"soname\":[\"libjansson.so.4\"]}]");
-
-static const struct dl_library library = {
-	.soname = "libjansson.so.4",
-	.package = "libjansson4",
-	.purpose = "to write and read JSON",
-	.symbols = symbols,
-	.nsymbols = ARRAY_SIZE(symbols),
-	.table_size = sizeof(struct libjansson),
-};
-
-static struct dl_lazy lazy = DL_LAZY_INIT;
+#define DL_TABLE struct libjansson
+DL_LIBRARY(libjansson, LIBJANSSON_FUNCTIONS, "libjansson.so.4", "libjansson4", "to write and read JSON", "json", "write and read JSON", "required")
 
 bool libjansson_load(struct herr *err)
 {
-	return dl_load_once(&library, &lazy, err) != NULL;
+	return libjansson_table(err) != NULL;
 }
 
-static const struct libjansson *loaded(void)
-{
-	struct herr ignored;
-	return dl_load_once(&library, &lazy, &ignored);
-}
-
-/* name(params): the library's name(args), or fail when it cannot be loaded. */
-#define FORWARD(ret, name, params, args, fail) \
-	ret name params \
-	{ \
-		const struct libjansson *l = loaded(); \
-		return l ? l->name args : fail; \
-	}
-
-FORWARD(json_t *, json_array, (void), (), NULL)
-FORWARD(int, json_array_append_new, (json_t *array, json_t *value), (array, value), -1)
-FORWARD(json_t *, json_array_get, (const json_t *array, size_t index), (array, index), NULL)
-FORWARD(size_t, json_array_size, (const json_t *array), (array), 0)
-FORWARD(int, json_dump_callback, (const json_t *json, json_dump_callback_t callback, void *data, size_t flags),
+DL_FORWARD(libjansson, json_t *, json_array, (void), (), NULL)
+DL_FORWARD(libjansson, int, json_array_append_new, (json_t *array, json_t *value), (array, value), -1)
+DL_FORWARD(libjansson, json_t *, json_array_get, (const json_t *array, size_t index), (array, index), NULL)
+DL_FORWARD(libjansson, size_t, json_array_size, (const json_t *array), (array), 0)
+DL_FORWARD(libjansson, int, json_dump_callback, (const json_t *json, json_dump_callback_t callback, void *data, size_t flags),
 	(json, callback, data, flags), -1)
-FORWARD(int, json_dumpf, (const json_t *json, FILE *output, size_t flags), (json, output, flags), -1)
-FORWARD(char *, json_dumps, (const json_t *json, size_t flags), (json, flags), NULL)
-FORWARD(json_t *, json_false, (void), (), NULL)
-FORWARD(json_t *, json_integer, (json_int_t value), (value), NULL)
-FORWARD(json_t *, json_loadb, (const char *buffer, size_t buflen, size_t flags, json_error_t *error),
+DL_FORWARD(libjansson, int, json_dumpf, (const json_t *json, FILE *output, size_t flags), (json, output, flags), -1)
+DL_FORWARD(libjansson, char *, json_dumps, (const json_t *json, size_t flags), (json, flags), NULL)
+DL_FORWARD(libjansson, json_t *, json_false, (void), (), NULL)
+DL_FORWARD(libjansson, json_t *, json_integer, (json_int_t value), (value), NULL)
+DL_FORWARD(libjansson, json_t *, json_loadb, (const char *buffer, size_t buflen, size_t flags, json_error_t *error),
 	(buffer, buflen, flags, error), NULL)
-FORWARD(json_t *, json_loads, (const char *input, size_t flags, json_error_t *error), (input, flags, error),
+DL_FORWARD(libjansson, json_t *, json_loads, (const char *input, size_t flags, json_error_t *error), (input, flags, error),
 	NULL)
-FORWARD(json_t *, json_null, (void), (), NULL)
-FORWARD(json_t *, json_object, (void), (), NULL)
-FORWARD(json_t *, json_object_get, (const json_t *object, const char *key), (object, key), NULL)
-FORWARD(void *, json_object_iter, (json_t *object), (object), NULL)
-FORWARD(const char *, json_object_iter_key, (void *iter), (iter), NULL)
-FORWARD(void *, json_object_iter_next, (json_t *object, void *iter), (object, iter), NULL)
-FORWARD(json_t *, json_object_iter_value, (void *iter), (iter), NULL)
-FORWARD(void *, json_object_key_to_iter, (const char *key), (key), NULL)
-FORWARD(int, json_object_set_new, (json_t *object, const char *key, json_t *value), (object, key, value), -1)
-FORWARD(int, json_object_set_new_nocheck, (json_t *object, const char *key, json_t *value),
+DL_FORWARD(libjansson, json_t *, json_null, (void), (), NULL)
+DL_FORWARD(libjansson, json_t *, json_object, (void), (), NULL)
+DL_FORWARD(libjansson, json_t *, json_object_get, (const json_t *object, const char *key), (object, key), NULL)
+DL_FORWARD(libjansson, void *, json_object_iter, (json_t *object), (object), NULL)
+DL_FORWARD(libjansson, const char *, json_object_iter_key, (void *iter), (iter), NULL)
+DL_FORWARD(libjansson, void *, json_object_iter_next, (json_t *object, void *iter), (object, iter), NULL)
+DL_FORWARD(libjansson, json_t *, json_object_iter_value, (void *iter), (iter), NULL)
+DL_FORWARD(libjansson, void *, json_object_key_to_iter, (const char *key), (key), NULL)
+DL_FORWARD(libjansson, int, json_object_set_new, (json_t *object, const char *key, json_t *value), (object, key, value), -1)
+DL_FORWARD(libjansson, int, json_object_set_new_nocheck, (json_t *object, const char *key, json_t *value),
 	(object, key, value), -1)
-FORWARD(json_t *, json_real, (double value), (value), NULL)
-FORWARD(json_t *, json_string, (const char *value), (value), NULL)
-FORWARD(json_t *, json_string_nocheck, (const char *value), (value), NULL)
-FORWARD(const char *, json_string_value, (const json_t *string), (string), NULL)
-FORWARD(json_t *, json_stringn, (const char *value, size_t len), (value, len), NULL)
-FORWARD(json_t *, json_true, (void), (), NULL)
-FORWARD(json_t *, json_vpack_ex, (json_error_t *error, size_t flags, const char *fmt, va_list ap),
+DL_FORWARD(libjansson, json_t *, json_real, (double value), (value), NULL)
+DL_FORWARD(libjansson, json_t *, json_string, (const char *value), (value), NULL)
+DL_FORWARD(libjansson, json_t *, json_string_nocheck, (const char *value), (value), NULL)
+DL_FORWARD(libjansson, const char *, json_string_value, (const json_t *string), (string), NULL)
+DL_FORWARD(libjansson, json_t *, json_stringn, (const char *value, size_t len), (value, len), NULL)
+DL_FORWARD(libjansson, json_t *, json_true, (void), (), NULL)
+DL_FORWARD(libjansson, json_t *, json_vpack_ex, (json_error_t *error, size_t flags, const char *fmt, va_list ap),
 	(error, flags, fmt, ap), NULL)
 
 /* Values exist only if the library was loaded. */
 void json_delete(json_t *json)
 {
-	const struct libjansson *l = loaded();
+	const struct libjansson *l = libjansson_table(NULL);
 	if (l)
 		l->json_delete(json);
 }
 
 void json_object_seed(size_t seed)
 {
-	const struct libjansson *l = loaded();
+	const struct libjansson *l = libjansson_table(NULL);
 	if (l)
 		l->json_object_seed(seed);
 }

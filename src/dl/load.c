@@ -119,7 +119,7 @@ const void *dl_load_once(const struct dl_library *lib, struct dl_lazy *lazy, str
 	}
 	table = lazy->table;
 	pthread_mutex_unlock(&lazy->lock);
-	if (!table)
+	if (!table && err)
 		herr_set(err, "%s", lazy->failure.msg);
 	return table;
 }
