@@ -198,7 +198,9 @@ static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, str
 	bool cached = cache_key(o, fd, &key);
 	if (!cached || !dwarf_cache_load(o->cache_dir, &key, f)) {
 		const struct libdw *lib = need_libdw(err);
-		Elf *e = lib ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+		/* read, not mapped: the view copies what it needs anyway, and in a
+		 * threaded scan every munmap interrupts the other workers */
+		Elf *e = lib ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
 		bool cacheable = e && read_units(lib, e, fd, f);
 		if (e)
 			elf_end(e);
