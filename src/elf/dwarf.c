@@ -185,7 +185,7 @@ static void cache_store(const struct elf_read_opts *o, int fd, const struct dwar
 static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, struct herr *err)
 {
 	const char *root = o->debug_root ? o->debug_root : "/usr/lib/debug";
-	if (strlen(f->build_id) < 4)
+	if (strlen(f->build_id) < 4 || !debug_index_may_exist(o->debug_index, f->build_id))
 		return 0;
 	char *path = xasprintf("%s/.build-id/%.2s/%s.debug", root, f->build_id, f->build_id + 2);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -88,10 +88,19 @@ struct elf_facts {
 	size_t cu_count;
 };
 
+/*
+ * Which separate debug files exist under a debug root (debug_index.c): one
+ * per scan, shared by its workers, listed when lookups become many.
+ */
+struct debug_index;
+struct debug_index *debug_index_new(const char *root);
+void debug_index_free(struct debug_index *ix);
+
 /* Parse options that change how much is read. */
 struct elf_read_opts {
 	bool dwarf;             /* read DW_AT_producer of every unit */
 	const char *debug_root; /* default /usr/lib/debug */
+	struct debug_index *debug_index; /* of debug_root; NULL: open each candidate */
 	const char *cache_dir;  /* keep DWARF results here (see dwarf_cache.h); NULL: no cache */
 	/*
 	 * Symbol tables bigger than this (entries and names, in bytes) are read

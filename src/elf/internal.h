@@ -54,6 +54,8 @@ int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_
  * reads, or -1 (an image in memory).
  */
 unsigned char *dwarf_view_build(Elf *e, int fd, size_t *size);
+/* False when ROOT/.build-id/xx/yyyy.debug certainly does not exist (ix may be NULL). */
+bool debug_index_may_exist(struct debug_index *ix, const char *build_id);
 
 /* Section data with the bounds checked; NULL (and err set) when it lies outside the image. */
 Elf_Data *ctx_section_data(struct elf_ctx *c, Elf_Scn *scn, GElf_Shdr *sh);
