@@ -52,7 +52,9 @@ struct libelf {
 };
 
 #define DL_TABLE struct libelf
-DL_LIBRARY(libelf, LIBELF_FUNCTIONS, "libelf.so.1", "libelf1", "to read ELF files", "elf", "read ELF files", "required")
+DL_LIBRARY(libelf, LIBELF_FUNCTIONS, "libelf.so.1", "libelf1",
+	   "to read ELF files", "elf",
+	   "read ELF files", "required")
 
 bool libelf_load(struct herr *err)
 {

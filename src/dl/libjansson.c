@@ -53,7 +53,9 @@ struct libjansson {
 };
 
 #define DL_TABLE struct libjansson
-DL_LIBRARY(libjansson, LIBJANSSON_FUNCTIONS, "libjansson.so.4", "libjansson4", "to write and read JSON", "json", "write and read JSON", "required")
+DL_LIBRARY(libjansson, LIBJANSSON_FUNCTIONS, "libjansson.so.4", "libjansson4",
+	   "to write and read JSON", "json",
+	   "write and read JSON", "required")
 
 bool libjansson_load(struct herr *err)
 {

@@ -152,7 +152,7 @@ static bool plan_view(Elf *e, int elfclass, int fd, struct plan *pl)
 			continue;
 		bool for_macro = !known_name(as, always, ARRAY_SIZE(always));
 		if ((for_macro ? nmacro : pl->n) >= (for_macro ? ARRAY_SIZE(for_macros) : ARRAY_SIZE(always)))
-			return false; /* a section twice: leave it to libdw */
+			return false; /* more than one of a name: leave the file to libdw */
 		struct piece *p = for_macro ? &macro_pieces[nmacro] : &pl->v[pl->n];
 		*p = (struct piece){ .name = as };
 		if (!plan_piece(scn, &sh, elfclass, gnu_zlib, fd, p))
