@@ -6,7 +6,7 @@ set -e
 PKGS="gcc make pkg-config binutils libelf-dev libdw-dev libjansson-dev libarchive-dev \
 libseccomp-dev libssl-dev libsqlite3-dev libdeflate-dev libcmocka-dev elfutils jq \
 gcc-multilib binutils-s390x-linux-gnu \
-gpgv gpg xz-utils bzip2 strace zstd"
+gpgv gpg xz-utils bzip2 strace zstd dwz"
 # harden dlopen()s these by SONAME when first needed (src/dl/): no DT_NEEDED
 # names them, so they are listed here, not left to the -dev packages' deps
 PKGS="$PKGS libelf1 libjansson4 libarchive13 libssl3 libsqlite3-0 libdw1 libdeflate0"

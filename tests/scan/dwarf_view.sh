@@ -4,7 +4,7 @@
 # libdeflate (HARDEN_TEST_DL_MISSING): for each compression of the debug
 # sections (none, ELF zlib, GNU .zdebug, zstd), in the file and in a
 # separate debug file, 64- and 32-bit, with a -g3 macro table (FORTIFY
-# from the macros) and with a damaged stream.
+# from the macros), after dwz, and with a damaged stream.
 . "$TOP/tests/lib.sh"
 cd "$WORK" || exit 1
 
@@ -82,6 +82,16 @@ objcopy --only-keep-debug --compress-debug-sections=zlib plain "dbg/.build-id/$(
 objcopy --strip-debug plain stripped
 same separate stripped --debug-root "$WORK/dbg"
 is "separate: both units read from the debug file" "$(units separate.view.json)" "$(units plain.view.json)"
+
+# dwz: strings and units shared with another file (.gnu_debugaltlink) are
+# left to libdw, which knows where to look for that file
+if command -v dwz >/dev/null; then
+	build dwz1 -g && build dwz2 -g && dwz -m "$WORK/common.dwz" -M "$WORK/common.dwz" dwz1 dwz2 2>/dev/null
+	check "dwz: the file links another one" sh -c "readelf -SW dwz1 | grep -q gnu_debugaltlink"
+	same dwz dwz1
+else
+	skip "dwz not installed"
+fi
 
 # a damaged stream: the view gives up, libdw says what it says, nobody crashes
 cp plain.zlib damaged
