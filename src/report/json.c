@@ -4,8 +4,6 @@
  */
 #include "report/report.h"
 
-#include <stdlib.h>
-
 /* jansson writes straight into the record's buffer: no string to copy and free. */
 static int append(const char *text, size_t size, void *data)
 {
