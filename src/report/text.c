@@ -183,6 +183,9 @@ static void text_end(struct reporter *r, const struct summary *s)
 		if (p == PROP_STRIPPED || !s->applicable[p])
 			continue;
 		fprintf(r->out, " %s %.0f%%", prop_name(p), 100.0 * (double)s->good[p] / (double)s->applicable[p]);
+		/* a share of a few files (those with DWARF, those with fortifiable calls) says so */
+		if (s->applicable[p] < s->elf)
+			fprintf(r->out, " of %zu", s->applicable[p]);
 	}
 	fputc('\n', r->out);
 }

@@ -19,6 +19,10 @@ expect_exit 2 "unknown format is a usage error" "$H" scan -f xml good
 expect_exit 1 "directory scan finds the bad binary" "$H" scan tree
 contains "directory scan lists the nested file" "$WORK/out" "tree/sub/b"
 contains "non-ELF files are skipped and counted" "$WORK/out" "2 ELF files, 2 not ELF"
+contains "coverage over every ELF file has no base" "$WORK/out" ": pie 50% relro [0-9]*% bind_now [0-9]*% canary"
+gcc -g -O2 -fstack-clash-protection m.c -o with_dwarf
+expect_exit 1 "a file with DWARF beside one without" "$H" scan --no-cache good with_dwarf
+contains "coverage over fewer files names its base" "$WORK/out" " stack_clash 100% of 1$"
 
 expect_exit 0 "an empty file named explicitly is skipped, not an error" "$H" scan tree/empty good
 contains "the empty file is counted as not ELF" "$WORK/out" "1 not ELF"
