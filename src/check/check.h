@@ -60,7 +60,9 @@ void policy_describe(const struct policy *p, char *buf, size_t len);
 
 /*
  * DWARF evidence: of the C/C++ units, how many lack a flag, and the first
- * few names. Returns the number of C units (0: no evidence).
+ * few names. Returns the number of C units that can tell (0: no evidence):
+ * units whose producer records no options (-gno-record-gcc-switches) tell
+ * nothing about the flags, only the macro table's _FORTIFY_SOURCE.
  */
 enum unit_flag { UNIT_SSP, UNIT_STACK_CLASH, UNIT_CF_PROTECTION, UNIT_OPTIMIZED,
 		 UNIT_FORTIFY_EFFECTIVE, UNIT_FORTIFY_ASKED };

@@ -72,6 +72,17 @@ static bool unit_has(const struct cu_flags *cu, enum unit_flag flag)
 	return true;
 }
 
+/*
+ * True when the unit's producer lists its options. gcc records them unless
+ * built with -gno-record-gcc-switches (Go's cgo does that): then it says
+ * "GNU C17 12.2.0" and nothing about how the unit was built, not that it
+ * was built with none of the flags.
+ */
+static bool switches_recorded(const struct cu_flags *cu)
+{
+	return cu->producer && strstr(cu->producer, " -") != NULL;
+}
+
 size_t check_units_without(const struct elf_facts *f, enum unit_flag flag, size_t *bad, char *names, size_t len)
 {
 	size_t seen = 0, used = 0;
@@ -79,7 +90,8 @@ size_t check_units_without(const struct elf_facts *f, enum unit_flag flag, size_
 	names[0] = '\0';
 	for (size_t i = 0; i < f->cu_count; i++) {
 		const struct cu_flags *cu = &f->cus[i];
-		if (!cu->is_c)
+		/* FORTIFY_ASKED comes from the macro table, the rest from the recorded options */
+		if (!cu->is_c || (flag != UNIT_FORTIFY_ASKED && !switches_recorded(cu)))
 			continue;
 		seen++;
 		if (unit_has(cu, flag))

@@ -165,6 +165,9 @@ cc_ok -O2 -g -fno-stack-clash-protection prog.c -o noclash
 is "stack_clash: -fstack-clash-protection gives yes" "$(state clash stack_clash)" yes
 is "stack_clash: without gives no" "$(state noclash stack_clash)" no
 is "stack_clash: no DWARF gives unknown" "$(state nx stack_clash)" unknown
+# a producer without the options (what Go's cgo builds) says nothing about them
+cc_ok -O2 -g -fno-stack-clash-protection -gno-record-gcc-switches prog.c -o norecord
+is "stack_clash: unrecorded options give unknown, not no" "$(state norecord stack_clash)" unknown
 is "dwarf: optimization level recovered" "$(field clash '.dwarf.units[0].optimization')" 2
 
 # --- BIND_NOW carried by DF_1_NOW alone (scanelf and checksec miss it)
