@@ -42,6 +42,15 @@ static bool is_static(const struct elf_facts *f)
 	return f->kind == KIND_STATIC || f->kind == KIND_STATIC_PIE;
 }
 
+/* "Go binary (build-id note)", for reasons: how the language was told. */
+static const char *lang_evidence(const struct elf_facts *f)
+{
+	return f->lang == LANG_GO ? "Go binary (Go build-id note)" : "Rust binary (rustc named in DWARF or .comment)";
+}
+
+/* The linker flags a Go build passes on, for causes. */
+#define GO_PIE_HINT "Go builds fixed-address executables unless told -buildmode=pie"
+
 /* Join up to a few names into out: "a b c (+N more)". */
 static void join_names(char **names, size_t n, char *out, size_t len)
 {
@@ -118,11 +127,12 @@ static void check_pie(const struct elf_facts *f, struct verdict *v)
 		break;
 	case KIND_EXEC:
 		say(v, ST_NO, false, "ET_EXEC: loaded at a fixed address");
-		because(v, "linked with -no-pie, or objects not built with -fPIE");
+		because(v, f->lang == LANG_GO ? GO_PIE_HINT : "linked with -no-pie, or objects not built with -fPIE");
 		break;
 	case KIND_STATIC:
 		say(v, ST_NO, false, "static binary at a fixed address");
-		because(v, "linked -static instead of -static-pie");
+		because(v, f->lang == LANG_GO ? GO_PIE_HINT " (CGO_ENABLED=0 links statically)"
+					      : "linked -static instead of -static-pie");
 		break;
 	default:
 		say(v, ST_NA, true, "%s: not loaded as a program", f->kind == KIND_REL ? "relocatable object" : "not a program");
@@ -151,7 +161,10 @@ static void check_relro(const struct elf_facts *f, struct verdict *v)
 		say(v, ST_NA, true, "no segments: decided at link time");
 	} else if (!f->has_relro) {
 		say(v, ST_NONE, false, "no PT_GNU_RELRO segment");
-		because(v, is_static(f) ? "static binary: no RELRO (linked with -z norelro)" : "linked with -z norelro");
+		if (f->lang == LANG_GO)
+			because(v, "Go's own linker writes no RELRO into a fixed-address executable: build with -buildmode=pie");
+		else
+			because(v, is_static(f) ? "static binary: no RELRO (linked with -z norelro)" : "linked with -z norelro");
 	} else if (is_static(f)) {
 		say(v, ST_FULL, true, "PT_GNU_RELRO; %s: every relocation is applied at start-up",
 		    f->kind == KIND_STATIC ? "static" : "static-pie");
@@ -191,6 +204,9 @@ static void check_canary(const struct elf_facts *f, struct verdict *v)
 	} else if (seen) {
 		say(v, ST_NO, false, "%zu of %zu units built without a stack protector: %s", bad, seen, names);
 		because(v, "built without -fstack-protector-strong (or with -fno-stack-protector)");
+	} else if (f->lang != LANG_NATIVE) {
+		say(v, ST_NA, true, "%s: its compiler emits no canaries (the language checks bounds), "
+		    "and no C part imports __stack_chk_fail", lang_evidence(f));
 	} else if (is_static(f)) {
 		say(v, ST_UNKNOWN, true, "%s: libc links __stack_chk_fail itself; no DWARF to tell",
 		    f->has_symtab ? "static binary" : "stripped static binary");
@@ -209,7 +225,11 @@ static void check_fortify(const struct elf_facts *f, struct verdict *v)
 	join_names(f->fortified.v, nf, fort, sizeof(fort));
 	join_names(f->unfortified.v, nu, unfort, sizeof(unfort));
 
-	if (is_static(f)) {
+	if (f->lang != LANG_NATIVE && nf == 0) {
+		/* the calls are the language runtime's own: no C header to fortify them */
+		say(v, ST_NA, true, "%s: FORTIFY is a C header feature; the runtime calls %s directly",
+		    lang_evidence(f), nu ? unfort : "no fortifiable function");
+	} else if (is_static(f)) {
 		if (nf)
 			say(v, ST_YES, true, "%zu fortified functions linked (%s); static: unfortified calls cannot be counted", nf, fort);
 		else

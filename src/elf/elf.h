@@ -44,6 +44,9 @@ struct cu_flags {
 	char cf[12];         /* -fcf-protection= value, "" if not stated */
 };
 
+enum elf_lang { LANG_NATIVE, LANG_GO, LANG_RUST };
+const char *elf_lang_name(enum elf_lang l);  /* "go", "rust"; NULL for LANG_NATIVE */
+
 struct elf_facts {
 	/* identity */
 	int elf_class;          /* 32 or 64 */
@@ -75,6 +78,14 @@ struct elf_facts {
 	struct strvec fortified;   /* fortifiable bases called through __X_chk */
 	struct strvec unfortified; /* fortifiable bases called directly */
 	bool fortify_static_only;  /* counts came from a static binary's defined symbols */
+
+	/*
+	 * The language, when the file says so: Go by its build-id note, Rust
+	 * by "rustc version" in .comment or a DWARF producer. Neither compiler
+	 * emits stack canaries or calls fortified functions, so those checks
+	 * do not apply to their code.
+	 */
+	enum elf_lang lang;
 
 	/* notes */
 	bool has_property_note;

@@ -21,7 +21,7 @@ struct elf_ctx {
 	GElf_Ehdr ehdr;
 	size_t phnum, shnum, shstrndx;
 	bool have_shstr;
-	Elf_Scn *dynsym, *symtab, *dynamic, *debug_info, *gnu_hash;
+	Elf_Scn *dynsym, *symtab, *dynamic, *debug_info, *gnu_hash, *comment;
 	Elf_Scn **notes;            /* the SHT_NOTE sections, found by elf_read_sections() */
 	size_t note_count, note_alloc;
 	size_t imports_from;        /* see elf_read_opts */
@@ -39,6 +39,8 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f);
 int elf_read_dynamic(struct elf_ctx *c, struct elf_facts *f);
 int elf_read_symbols(struct elf_ctx *c, struct elf_facts *f);
 int elf_read_notes(struct elf_ctx *c, struct elf_facts *f);
+/* Go or Rust, when the file says so (after notes, symbols and DWARF are read). */
+void elf_read_lang(struct elf_ctx *c, struct elf_facts *f);
 /*
  * The imports of a big symbol table without reading its exports (see
  * imports.c); false when the file does not allow it: walk the whole table.

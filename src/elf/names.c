@@ -19,6 +19,11 @@ const char *elf_kind_name(enum elf_kind k)
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "other";
 }
 
+const char *elf_lang_name(enum elf_lang l)
+{
+	return l == LANG_GO ? "go" : l == LANG_RUST ? "rust" : NULL;
+}
+
 const char *elf_machine_name(unsigned machine)
 {
 	switch (machine) {

@@ -1,6 +1,7 @@
 /*
  * notes.c — ELF notes: the GNU property note (x86 IBT/SHSTK, aarch64
- * BTI/PAC) and the build-id used to find separate debug info.
+ * BTI/PAC), the build-id used to find separate debug info, and Go's
+ * build-id note, which tells a Go binary.
  *
  * The property note is what the loader reads to enable CET, and it is an AND
  * over every object linked in: one object without IBT clears the bit for
@@ -17,6 +18,7 @@
 #ifndef GNU_PROPERTY_AARCH64_FEATURE_1_AND
 #define GNU_PROPERTY_AARCH64_FEATURE_1_AND 0xc0000000
 #endif
+#define NT_GO_BUILDID 4
 #define FEATURE_1_BIT0 1u  /* x86 IBT / aarch64 BTI */
 #define FEATURE_1_BIT1 2u  /* x86 SHSTK / aarch64 PAC */
 
@@ -59,6 +61,9 @@ static void walk_notes(struct elf_facts *f, Elf_Data *d)
 	while (off < d->d_size && (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
 		const unsigned char *base = d->d_buf;
 		bool gnu = nh.n_namesz == 4 && !memcmp(base + name_off, "GNU", 4);
+		/* what Go's linker writes into every binary (.note.go.buildid), name "Go" padded to 4 */
+		if (nh.n_namesz == 4 && !memcmp(base + name_off, "Go\0\0", 4) && nh.n_type == NT_GO_BUILDID)
+			f->lang = LANG_GO;
 		if (gnu && nh.n_type == NT_GNU_PROPERTY_TYPE_0)
 			parse_properties(f, base + desc_off, nh.n_descsz);
 		if (gnu && nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz > 0 &&

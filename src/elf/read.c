@@ -146,8 +146,10 @@ static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct 
 		rc = elf_read_notes(c, f);
 	if (!rc && opts->dwarf)
 		rc = elf_read_dwarf(c, opts, f);
-	if (!rc)
+	if (!rc) {
 		f->kind = classify(f);
+		elf_read_lang(c, f);
+	}
 	if (c->e)
 		elf_end(c->e);
 	free(c->notes);

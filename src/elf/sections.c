@@ -1,6 +1,6 @@
 /*
  * sections.c — find the sections the other readers need (symbol tables,
- * dynamic, DWARF) and, for relocatable objects, the .note.GNU-stack marker
+ * dynamic, DWARF, .comment) and, for relocatable objects, the .note.GNU-stack marker
  * that decides whether the linker will make the final stack executable.
  * Section headers are optional in executables: everything here is a hint
  * that the segment-based readers do not depend on.
@@ -113,6 +113,8 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 			continue;
 		if (NAME_IS(&names, sh.sh_name, ".debug_info") || NAME_IS(&names, sh.sh_name, ".zdebug_info"))
 			c->debug_info = scn;
+		else if (NAME_IS(&names, sh.sh_name, ".comment"))
+			c->comment = scn;
 		if (f->e_type == ET_REL && NAME_IS(&names, sh.sh_name, ".note.GNU-stack")) {
 			f->has_gnu_stack = true;
 			f->exec_stack = (sh.sh_flags & SHF_EXECINSTR) != 0;

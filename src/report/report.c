@@ -155,6 +155,8 @@ json_t *report_record_json(const struct scan_record *rec)
 	put_name(o, "type", elf_kind_name(f->kind));
 	if (f->build_id[0])
 		put_name(o, "build_id", f->build_id); /* hex digits we wrote */
+	if (elf_lang_name(f->lang))
+		put_name(o, "language", elf_lang_name(f->lang));
 	json_t *findings = json_array();
 	for (int p = 0; p < PROP_COUNT; p++) {
 		const struct verdict *v = &rec->res.v[p];
