@@ -354,7 +354,10 @@ static void check_stack_clash(const struct elf_facts *f, struct verdict *v)
 {
 	char names[200];
 	size_t bad, seen = check_units_without(f, UNIT_STACK_CLASH, &bad, names, sizeof(names));
-	if (!seen)
+	if (!seen && f->cu_count)
+		say(v, ST_UNKNOWN, true, "DWARF units record no compiler options (clang without -grecord-command-line, "
+		    "gcc with -gno-record-gcc-switches): -fstack-clash-protection leaves no other trace");
+	else if (!seen)
 		say(v, ST_UNKNOWN, true, "no DWARF: -fstack-clash-protection leaves no other trace");
 	else if (bad == 0)
 		say(v, ST_YES, true, "all %zu units built with -fstack-clash-protection", seen);

@@ -168,6 +168,19 @@ is "stack_clash: no DWARF gives unknown" "$(state nx stack_clash)" unknown
 # a producer without the options (what Go's cgo builds) says nothing about them
 cc_ok -O2 -g -fno-stack-clash-protection -gno-record-gcc-switches prog.c -o norecord
 is "stack_clash: unrecorded options give unknown, not no" "$(state norecord stack_clash)" unknown
+is "stack_clash: the reason says the options are not recorded" \
+	"$(field norecord .stack_clash.reason | grep -c 'record no compiler options')" 1
+# clang records no options unless -grecord-command-line
+if command -v clang >/dev/null 2>&1; then
+	clang -O2 -g -fstack-clash-protection prog.c -o clang_clash 2>/dev/null
+	clang -O2 -g -grecord-command-line -fstack-clash-protection prog.c -o clang_clash_rec 2>/dev/null
+	clang -O2 -g -grecord-command-line prog.c -o clang_noclash_rec 2>/dev/null
+	is "clang: stack_clash unknown without recorded options" "$(state clang_clash stack_clash)" unknown
+	is "clang -grecord-command-line -fstack-clash-protection: yes" "$(state clang_clash_rec stack_clash)" yes
+	is "clang -grecord-command-line without it: no" "$(state clang_noclash_rec stack_clash)" no
+else
+	skip "clang not installed: clang producers not checked"
+fi
 is "dwarf: optimization level recovered" "$(field clash '.dwarf.units[0].optimization')" 2
 
 # --- BIND_NOW carried by DF_1_NOW alone (scanelf and checksec miss it)
