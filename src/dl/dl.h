@@ -135,9 +135,9 @@ struct libsqlite3 {
 	X(dwarf_end) \
 	X(dwarf_formstring) \
 	X(dwarf_get_units) \
+	X(dwarf_getattrs) \
 	X(dwarf_getmacros) \
 	X(dwarf_getmacros_off) \
-	X(dwarf_hasattr) \
 	X(dwarf_macro_opcode) \
 	X(dwarf_macro_param1) \
 	X(dwarf_macro_param2)

@@ -31,6 +31,27 @@ static const char *die_string(const struct libdw *dw, Dwarf_Die *die, int name)
 }
 
 /*
+ * What a unit DIE says, in one walk of its attributes: each dwarf_attr()
+ * looks the DIE's abbreviation up again (under a lock), and libc alone has
+ * 1,745 units.
+ */
+struct unit_attrs {
+	Dwarf_Attribute producer, name;
+	bool has_producer, has_name, has_macros;
+};
+
+static int note_unit_attr(Dwarf_Attribute *a, void *arg)
+{
+	struct unit_attrs *u = arg;
+	switch (a->code) {
+	case DW_AT_producer: u->producer = *a; u->has_producer = true; break;
+	case DW_AT_name: u->name = *a; u->has_name = true; break;
+	case DW_AT_macros: case DW_AT_GNU_macros: case DW_AT_macro_info: u->has_macros = true; break;
+	}
+	return DWARF_CB_OK;
+}
+
+/*
  * gcc does not record -D options in DW_AT_producer, but with -g3 the macro
  * table has them: command-line definitions are the ones at line 0, kept in
  * a macro unit the CU's table imports. Imports are followed a few levels
@@ -82,7 +103,11 @@ static bool collect_units(const struct libdw *lib, Dwarf *dw, struct elf_facts *
 	while (lib->dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie, NULL) == 0) {
 		if (unit_type == DW_UT_skeleton)
 			self_contained = false;
-		const char *producer = die_string(lib, &cudie, DW_AT_producer);
+		struct unit_attrs ua = { 0 };
+		lib->dwarf_getattrs(&cudie, note_unit_attr, &ua, 0);
+		/* a split unit's producer is in its skeleton: dwarf_attr_integrate finds it */
+		const char *producer = ua.has_producer ? lib->dwarf_formstring(&ua.producer)
+						       : die_string(lib, &cudie, DW_AT_producer);
 		if (!producer)
 			continue;
 		if (f->cu_count == alloc) {
@@ -91,12 +116,11 @@ static bool collect_units(const struct libdw *lib, Dwarf *dw, struct elf_facts *
 		}
 		struct cu_flags *cf = &f->cus[f->cu_count++];
 		memset(cf, 0, sizeof(*cf));
-		const char *name = die_string(lib, &cudie, DW_AT_name);
+		const char *name = ua.has_name ? lib->dwarf_formstring(&ua.name) : die_string(lib, &cudie, DW_AT_name);
 		cf->name = xstrdup(name ? name : "?");
 		cf->producer = xstrdup(producer);
 		cu_flags_parse(producer, cf);
-		if (cf->fortify < 0 && (lib->dwarf_hasattr(&cudie, DW_AT_macros) || lib->dwarf_hasattr(&cudie, DW_AT_GNU_macros) ||
-					lib->dwarf_hasattr(&cudie, DW_AT_macro_info))) {
+		if (cf->fortify < 0 && ua.has_macros) {
 			cf->fortify = 0; /* the table is there: no definition means not defined */
 			lib->dwarf_getmacros(&cudie, macro_fortify, &(struct macro_walk){ lib, dw, cf, 0 },
 					     DWARF_GETMACROS_START);
