@@ -205,6 +205,28 @@ static void cache_store(const struct elf_read_opts *o, int fd, const struct dwar
 		dwarf_cache_store(o->cache_dir, k, f);
 }
 
+/* Read the units of the separate debug file at key->path and cache them; -1 with err set when libdw is missing. */
+static int read_debug_file(const struct elf_read_opts *o, struct dwarf_cache_key *key, struct elf_facts *f,
+			   struct herr *err)
+{
+	int fd = open(key->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	/* keyed again on what was opened: it may have been replaced since it was stat'ed */
+	bool cached = cache_key(o, fd, key);
+	const struct libdw *lib = need_libdw(err);
+	/* read, not mapped: the view copies what it needs anyway, and in a
+	 * threaded scan every munmap interrupts the other workers */
+	Elf *e = lib ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
+	bool cacheable = e && read_units(lib, e, fd, f);
+	if (e)
+		elf_end(e);
+	if (cached && cacheable)
+		cache_store(o, fd, key, f);
+	close(fd);
+	return lib ? 0 : -1;
+}
+
 /* Read DWARF from a separate debug file named by build-id, if one exists; -1 with err set when libdw is missing. */
 static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, struct herr *err)
 {
@@ -212,31 +234,21 @@ static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, str
 	if (strlen(f->build_id) < 4 || !debug_index_may_exist(o->debug_index, f->build_id))
 		return 0;
 	char *path = xasprintf("%s/.build-id/%.2s/%s.debug", root, f->build_id, f->build_id + 2);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(path);
-		return 0;
-	}
-	int rc = 0;
 	struct dwarf_cache_key key = { .kind = DWARF_CACHE_SEPARATE, .path = path, .build_id = f->build_id };
-	bool cached = cache_key(o, fd, &key);
-	if (!cached || !dwarf_cache_load(o->cache_dir, &key, f)) {
-		const struct libdw *lib = need_libdw(err);
-		/* read, not mapped: the view copies what it needs anyway, and in a
-		 * threaded scan every munmap interrupts the other workers */
-		Elf *e = lib ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
-		bool cacheable = e && read_units(lib, e, fd, f);
-		if (e)
-			elf_end(e);
-		if (cached && cacheable)
-			cache_store(o, fd, &key, f);
-		rc = lib ? 0 : -1;
+	struct stat st;
+	int rc = 0;
+	/* a cached result needs only the debug file's stat: it is opened on a miss only */
+	bool hit = false;
+	if (o->cache_dir && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		dwarf_cache_key_stat(&key, &st);
+		hit = dwarf_cache_load(o->cache_dir, &key, f);
 	}
+	if (!hit)
+		rc = read_debug_file(o, &key, f, err);
 	if (f->has_debug)
 		f->debug_file = path;
 	else
 		free(path);
-	close(fd);
 	return rc;
 }
 

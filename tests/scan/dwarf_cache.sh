@@ -109,6 +109,12 @@ check "separate: second run gives the same JSON" cmp -s sep1.json sep2.json
 ino=$(inode "$C3")
 scan "$C3" sep --debug-root "$WORK/dbg" > sep3.json
 is "separate: a warm run reads the entry" "$(inode "$C3")" "$ino"
+# (strace exits with harden's status, 1 for findings: whether it traced is whether it wrote)
+strace -f -e trace=open,openat -o trace.sep env HARDEN_CACHE_DIR="$C3" "$HARDEN" scan --debug-root "$WORK/dbg" sep >/dev/null 2>&1
+if [ -s trace.sep ]; then
+	lacks "strace: a warm run does not open the debug file (its stat is the key)" trace.sep "\.debug\""
+	contains "strace: ... but reads the entry" trace.sep "$C3/dwarf/[0-9a-f]{16}\""
+fi
 # another debug file put at the same path: never the old entry
 cp other.debug "$dbgfile"
 settle
@@ -122,7 +128,8 @@ scan "$C4" prog --no-cache > /dev/null
 scan "$C4" sep --no-cache --debug-root "$WORK/dbg" > /dev/null
 check "--no-cache: nothing written" test ! -e "$C4"
 # reading, seen by strace: the warm scan opens the entry, --no-cache opens nothing under the cache
-if strace -f -e trace=open,openat -o trace.ok env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan prog >/dev/null 2>&1; then
+strace -f -e trace=open,openat -o trace.ok env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan prog >/dev/null 2>&1
+if [ -s trace.ok ]; then
 	contains "strace: a warm scan opens its entry" trace.ok "$C1/dwarf/[0-9a-f]{16}\""
 	strace -f -e trace=open,openat -o trace.nc env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan --no-cache prog >/dev/null 2>&1
 	lacks "strace: --no-cache opens nothing in the cache" trace.nc "$C1"
