@@ -37,7 +37,8 @@ static const char *die_string(const struct libdw *dw, Dwarf_Die *die, int name)
  */
 struct unit_attrs {
 	Dwarf_Attribute producer, name;
-	bool has_producer, has_name, has_macros;
+	bool has_producer, has_name;
+	bool has_macro_info, has_macros; /* DW_AT_macro_info; DW_AT_macros or DW_AT_GNU_macros */
 };
 
 static int note_unit_attr(Dwarf_Attribute *a, void *arg)
@@ -46,7 +47,8 @@ static int note_unit_attr(Dwarf_Attribute *a, void *arg)
 	switch (a->code) {
 	case DW_AT_producer: u->producer = *a; u->has_producer = true; break;
 	case DW_AT_name: u->name = *a; u->has_name = true; break;
-	case DW_AT_macros: case DW_AT_GNU_macros: case DW_AT_macro_info: u->has_macros = true; break;
+	case DW_AT_macros: case DW_AT_GNU_macros: u->has_macros = true; break;
+	case DW_AT_macro_info: u->has_macro_info = true; break;
 	}
 	return DWARF_CB_OK;
 }
@@ -88,11 +90,44 @@ static int macro_fortify(Dwarf_Macro *m, void *arg)
 	return DWARF_CB_OK;
 }
 
+/* Which macro sections the ELF handed to libdw has (non-empty). */
+struct macro_sections {
+	bool macro, macinfo;
+};
+
+static struct macro_sections macro_sections_of(Elf *e)
+{
+	struct macro_sections ms = { false, false };
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+		return ms;
+	while ((scn = elf_nextscn(e, scn))) {
+		const char *name = gelf_getshdr(scn, &sh) && sh.sh_size ? elf_strptr(e, shstrndx, sh.sh_name) : NULL;
+		if (name && (!strcmp(name, ".debug_macro") || !strcmp(name, ".zdebug_macro")))
+			ms.macro = true;
+		else if (name && (!strcmp(name, ".debug_macinfo") || !strcmp(name, ".zdebug_macinfo")))
+			ms.macinfo = true;
+	}
+	return ms;
+}
+
+/*
+ * Whether dwarf_getmacros() can be asked about this unit: libdw 0.188
+ * dereferences a NULL section when a unit names a macro table in a section
+ * the file lacks (found by fuzzing). It reads DW_AT_macro_info first.
+ */
+static bool macros_readable(const struct unit_attrs *ua, const struct macro_sections *ms)
+{
+	return ua->has_macro_info ? ms->macinfo : ua->has_macros && ms->macro;
+}
+
 /*
  * Returns false when the result also depends on files other than the one
  * read: split-DWARF skeleton units whose producer lives in a .dwo file.
  */
-static bool collect_units(const struct libdw *lib, Dwarf *dw, struct elf_facts *f)
+static bool collect_units(const struct libdw *lib, Dwarf *dw, const struct macro_sections *ms, struct elf_facts *f)
 {
 	bool self_contained = true;
 	Dwarf_CU *cu = NULL;
@@ -120,7 +155,7 @@ static bool collect_units(const struct libdw *lib, Dwarf *dw, struct elf_facts *
 		cf->name = xstrdup(name ? name : "?");
 		cf->producer = xstrdup(producer);
 		cu_flags_parse(producer, cf);
-		if (cf->fortify < 0 && ua.has_macros) {
+		if (cf->fortify < 0 && macros_readable(&ua, ms)) {
 			cf->fortify = 0; /* the table is there: no definition means not defined */
 			lib->dwarf_getmacros(&cudie, macro_fortify, &(struct macro_walk){ lib, dw, cf, 0 },
 					     DWARF_GETMACROS_START);
@@ -159,7 +194,8 @@ static bool read_units(const struct libdw *lib, Elf *e, int fd, struct elf_facts
 	Dwarf *dw = lib->dwarf_begin_elf(view ? view : e, DWARF_C_READ, NULL);
 	bool cacheable = true; /* no usable DWARF is a result too */
 	if (dw) {
-		cacheable = collect_units(lib, dw, f);
+		struct macro_sections ms = macro_sections_of(view ? view : e);
+		cacheable = collect_units(lib, dw, &ms, f);
 		lib->dwarf_end(dw);
 	}
 	if (view)

@@ -158,6 +158,10 @@ contains "fortify: -D_FORTIFY_SOURCE=2 at -O0 is named as requested but at -O0" 
 contains "fortify: a -g3 build without -D_FORTIFY_SOURCE says so" "$(cause f_none > c2; echo c2)" "without -D_FORTIFY_SOURCE"
 cc_ok -g3 -O2 -D_FORTIFY_SOURCE=3 prog.c -o f3
 is "dwarf: FORTIFY level recovered from the macro table" "$(field f3 '.dwarf.units[0].fortify_source')" 3
+# a unit naming a macro table its file lacks (libdw 0.188 crashed on it, found by fuzzing)
+objcopy --remove-section=.debug_macro f3 f3_nomacro
+expect_exit 1 "dwarf: DW_AT_macros without .debug_macro is read, not a crash" "$HARDEN" scan --no-cache f3_nomacro
+is "dwarf: ... and the FORTIFY level is not recorded" "$(field f3_nomacro '.dwarf.units[0].fortify_source')" -1
 
 # --- stack clash, from DWARF
 cc_ok -O2 -g -fstack-clash-protection prog.c -o clash
