@@ -252,8 +252,9 @@ static void check_fortify(const struct elf_facts *f, struct verdict *v)
 		else if ((seen = check_units_without(f, UNIT_OPTIMIZED, &bad, units, sizeof(units))) && bad)
 			because(v, "FORTIFY has no effect without optimization: %zu of %zu units built at -O0 (%s)",
 				bad, seen, units);
-		else
-			because(v, "built without -D_FORTIFY_SOURCE=2 (or 3), or at -O0");
+		else /* FORTIFY picks __X_chk only where the compiler knows the buffer's size */
+			because(v, "built without -D_FORTIFY_SOURCE=2 (or 3), or at -O0, "
+				   "or no call's buffer size was known to the compiler");
 	}
 }
 
