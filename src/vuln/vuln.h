@@ -44,6 +44,12 @@ void dewey_version_free(struct dewey_version *v);
 /* ---- pattern.c: the package pattern language ---------------------------- */
 
 #define PATTERN_MAX_ALTERNATIVES 4096
+/*
+ * Nodes of the expansion tree (leaves and the partly expanded patterns
+ * above them) that expanding or matching one pattern may visit: the same
+ * for both, so that a pattern accepted at parse time is matched in full.
+ */
+#define PATTERN_MAX_NODES (2 * PATTERN_MAX_ALTERNATIVES)
 #define PATTERN_MAX_LEN 8192
 
 /* 1 match, 0 no match, -1 malformed pattern (pkg_install would abort). */

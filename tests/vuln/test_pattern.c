@@ -127,6 +127,17 @@ static void test_pattern_expand(void **state)
 	/* 2^13 leaves: refused rather than exploding */
 	assert_int_equal(pattern_expand("{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}", &sv, &err), -1);
 	strvec_clear(&sv);
+	/*
+	 * 2^12 = 4,096 leaves, the most accepted, with 4,095 partly expanded
+	 * patterns above them: matching must reach the last leaf, as the
+	 * index (which takes the expanded leaves) does. Found by fuzz_vuln_list.
+	 */
+	static const char most[] = "p{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}{a,b}-x<2";
+	assert_int_equal(pattern_expand(most, &sv, &err), 0);
+	assert_int_equal(sv.n, PATTERN_MAX_ALTERNATIVES);
+	strvec_clear(&sv);
+	assert_int_equal(pattern_match(most, "pbbbbbbbbbbbb-x-1"), 1);
+	assert_int_equal(pattern_match(most, "pbbbbbbbbbbbb-x-3"), 0);
 }
 
 static void test_literal_prefix(void **state)
