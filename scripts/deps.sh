@@ -31,10 +31,11 @@ fi
 [ "${1:-}" = --build-only ] && exit 0
 
 # Test tools: headless Chromium renders the HTML report, rpmbuild makes a
-# real .rpm, go and rustc build real Go and Rust binaries (tests/scan/lang.sh);
+# real .rpm, go and rustc build real Go and Rust binaries (tests/scan/lang.sh),
+# the kernel headers real kernel modules (tests/scan/kmod.sh);
 # their tests skip with a message where these are missing.
 if [ "$(id -u)" = 0 ]; then
-	for p in chromium rpm golang-go rustc; do
+	for p in chromium rpm golang-go rustc "linux-headers-$(dpkg --print-architecture)"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null 2>&1 ||
 			echo "deps: could not install $p; its tests will be skipped"

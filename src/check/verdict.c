@@ -376,9 +376,50 @@ static void check_stripped(const struct elf_facts *f, struct verdict *v)
 		say(v, ST_YES, true, "no .symtab%s", f->debug_file ? "; separate debug info found" : "");
 }
 
+/*
+ * A kernel module is loaded by the kernel: no program headers, no dynamic
+ * linking, no user-space stack. Its canary is the kernel's
+ * CONFIG_STACKPROTECTOR (a module calls __stack_chk_fail like a program),
+ * its FORTIFY the kernel's own (inline checks calling fortify_panic, not
+ * libc's __*_chk), and its IBT the kernel's objtool ENDBR checks, not
+ * .note.gnu.property. Where a module shows no evidence, that is not a
+ * finding: a module without a stack buffer or a checked string operation
+ * has none, whatever the kernel's configuration.
+ */
+static void check_kernel_module(const struct elf_facts *f, struct verdict v[PROP_COUNT])
+{
+	static const char loaded[] = "kernel module: loaded by the kernel, not as a program";
+	say(&v[PROP_PIE], ST_NA, true, "%s", loaded);
+	say(&v[PROP_RELRO], ST_NA, true, "%s", loaded);
+	say(&v[PROP_BIND_NOW], ST_NA, true, "%s", loaded);
+	say(&v[PROP_RWX], ST_NA, true, "%s", loaded);
+	say(&v[PROP_TEXTREL], ST_NA, true, "%s", loaded);
+	say(&v[PROP_NX], ST_NA, true, "kernel module: runs on kernel stacks, whatever .note.GNU-stack says");
+	if (f->canary_ref)
+		say(&v[PROP_CANARY], ST_YES, true, "references __stack_chk_fail (the kernel's stack protector)");
+	else
+		say(&v[PROP_CANARY], ST_UNKNOWN, true, "kernel module without a __stack_chk_fail reference: no function "
+		    "needed a canary, or the kernel is built without CONFIG_STACKPROTECTOR");
+	if (f->kernel_fortify_ref)
+		say(&v[PROP_FORTIFY], ST_YES, true, "references fortify_panic: the kernel's FORTIFY_SOURCE checks its string operations");
+	else
+		say(&v[PROP_FORTIFY], ST_NA, true, "kernel module: no fortify_panic reference (no string operation the kernel's "
+		    "FORTIFY_SOURCE checks, or it is off); libc's __*_chk do not apply");
+	say(&v[PROP_IBT], ST_NA, true, "kernel module: the kernel checks IBT with objtool (ENDBR), not .note.gnu.property");
+	say(&v[PROP_SHSTK], ST_NA, true, "kernel module: no user-space shadow stack");
+	say(&v[PROP_STACK_CLASH], ST_NA, true, "kernel module: kernel stacks are small and fixed; -fstack-clash-protection is for user space");
+}
+
 void check_verdicts(const struct elf_facts *f, struct verdict v[PROP_COUNT])
 {
 	memset(v, 0, sizeof(*v) * PROP_COUNT);
+	if (f->kind == KIND_KMOD) {
+		check_kernel_module(f, v);
+		check_path(f->rpath, "RPATH", &v[PROP_RPATH]);
+		check_path(f->runpath, "RUNPATH", &v[PROP_RUNPATH]);
+		check_stripped(f, &v[PROP_STRIPPED]);
+		return;
+	}
 	check_pie(f, &v[PROP_PIE]);
 	check_relro(f, &v[PROP_RELRO]);
 	check_bind_now(f, &v[PROP_BIND_NOW]);

@@ -25,6 +25,7 @@ enum elf_kind {
 	KIND_STATIC,     /* ET_EXEC, no interpreter, no dynamic section */
 	KIND_STATIC_PIE, /* ET_DYN, DF_1_PIE, no interpreter, no DT_NEEDED */
 	KIND_REL,        /* ET_REL object file */
+	KIND_KMOD,       /* ET_REL with .modinfo: a Linux kernel module (.ko) */
 	KIND_OTHER,      /* core files and the like */
 };
 const char *elf_kind_name(enum elf_kind k);
@@ -78,6 +79,8 @@ struct elf_facts {
 	struct strvec fortified;   /* fortifiable bases called through __X_chk */
 	struct strvec unfortified; /* fortifiable bases called directly */
 	bool fortify_static_only;  /* counts came from a static binary's defined symbols */
+	bool kernel_fortify_ref;   /* fortify_panic or __fortify_report referenced: the kernel's FORTIFY_SOURCE */
+	bool has_modinfo;          /* an object with .modinfo: a kernel module */
 
 	/*
 	 * The language, when the file says so: Go by its build-id note, Rust

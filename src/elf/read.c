@@ -8,7 +8,9 @@
  *    (libc.so.6 has an interpreter so it can be run, and is not a PIE);
  *  - a static-pie is ET_DYN without interpreter but DF_1_PIE and no DT_NEEDED:
  *    an executable, not a shared library;
- *  - a static binary is ET_EXEC with no interpreter and no dynamic section.
+ *  - a static binary is ET_EXEC with no interpreter and no dynamic section;
+ *  - a kernel module is ET_REL with .modinfo (modpost writes it into every
+ *    .ko): the kernel loads it, and user-space defences do not apply.
  */
 #include "elf/internal.h"
 
@@ -32,7 +34,7 @@ static enum elf_kind classify(const struct elf_facts *f)
 {
 	switch (f->e_type) {
 	case ET_REL:
-		return KIND_REL;
+		return f->has_modinfo ? KIND_KMOD : KIND_REL;
 	case ET_EXEC:
 		return f->has_interp || f->has_dynamic ? KIND_EXEC : KIND_STATIC;
 	case ET_DYN:

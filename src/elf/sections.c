@@ -107,10 +107,14 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 		/*
 		 * The names we look for are of sections not loaded at run time:
 		 * DWARF, and the objects' stack marker (an assembler writes it
-		 * with no flags, or only "x").
+		 * with no flags, or only "x"); of loaded ones, only a kernel
+		 * module's .modinfo, in objects.
 		 */
-		if (sh.sh_flags & SHF_ALLOC)
+		if (sh.sh_flags & SHF_ALLOC) {
+			if (f->e_type == ET_REL && sh.sh_type == SHT_PROGBITS && NAME_IS(&names, sh.sh_name, ".modinfo"))
+				f->has_modinfo = true;
 			continue;
+		}
 		if (NAME_IS(&names, sh.sh_name, ".debug_info") || NAME_IS(&names, sh.sh_name, ".zdebug_info"))
 			c->debug_info = scn;
 		else if (NAME_IS(&names, sh.sh_name, ".comment"))

@@ -39,11 +39,17 @@ void elf_note_symbol(struct elf_facts *f, const char *name, bool defined, bool v
 		/* the common case: only a plain fortifiable name can matter */
 		if (!defined && fortify_is_fortifiable(base) && !strvec_has(&f->unfortified, base))
 			strvec_push(&f->unfortified, base);
+		else if (!defined && base[0] == 'f' && !strcmp(base, "fortify_panic"))
+			f->kernel_fortify_ref = true; /* Linux up to 6.8 */
 		return;
 	}
 	/* every name we want below starts with "__": skip C++'s _Z... cheaply */
 	if (base[1] != '_')
 		return;
+	if (!defined && base[2] == 'f' && (!strcmp(base, "__fortify_panic") || !strcmp(base, "__fortify_report"))) {
+		f->kernel_fortify_ref = true; /* Linux 6.9 on */
+		return;
+	}
 	if (is_canary_symbol(base)) {
 		if (defined)
 			f->canary_defined = true;

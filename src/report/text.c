@@ -37,6 +37,8 @@ static const char *cell_text(const struct scan_record *rec, enum prop p, char *b
 	if (v->state == ST_UNKNOWN)
 		return "?";
 	if (p == PROP_FORTIFY) {
+		if (f->kind == KIND_KMOD) /* the kernel's FORTIFY: no libc counts */
+			return state_name(v->state);
 		if (f->fortify_static_only)
 			snprintf(buf, len, "%zu/?", f->fortified.n);
 		else
