@@ -410,9 +410,20 @@ static void check_kernel_module(const struct elf_facts *f, struct verdict v[PROP
 	say(&v[PROP_STACK_CLASH], ST_NA, true, "kernel module: kernel stacks are small and fixed; -fstack-clash-protection is for user space");
 }
 
+/* A separate debug file describes a binary; it is not one (see elf/read.c). */
+static void check_debug_file(struct verdict v[PROP_COUNT])
+{
+	for (int p = 0; p < PROP_COUNT; p++)
+		say(&v[p], ST_NA, true, "separate debug file: every loaded section is NOBITS, the code is in the binary it describes");
+}
+
 void check_verdicts(const struct elf_facts *f, struct verdict v[PROP_COUNT])
 {
 	memset(v, 0, sizeof(*v) * PROP_COUNT);
+	if (f->kind == KIND_DEBUG) {
+		check_debug_file(v);
+		return;
+	}
 	if (f->kind == KIND_KMOD) {
 		check_kernel_module(f, v);
 		check_path(f->rpath, "RPATH", &v[PROP_RPATH]);

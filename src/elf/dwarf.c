@@ -296,8 +296,8 @@ int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_
 	 * offset 0. Rather than report wrong unit names and flags, skip them;
 	 * their symbols and notes still tell canary, FORTIFY, NX and CET.
 	 */
-	if (f->e_type == ET_REL)
-		return 0;
+	if (f->e_type == ET_REL || f->debug_only)
+		return 0; /* a debug file's units are read when the binary it describes is scanned */
 	if (!c->debug_info)
 		return read_separate(o, f, c->err);
 	struct dwarf_cache_key key = { .kind = DWARF_CACHE_IN_FILE, .path = c->name, .build_id = f->build_id };

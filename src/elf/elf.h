@@ -26,6 +26,7 @@ enum elf_kind {
 	KIND_STATIC_PIE, /* ET_DYN, DF_1_PIE, no interpreter, no DT_NEEDED */
 	KIND_REL,        /* ET_REL object file */
 	KIND_KMOD,       /* ET_REL with .modinfo: a Linux kernel module (.ko) */
+	KIND_DEBUG,      /* separate debug info: every loaded section is NOBITS */
 	KIND_OTHER,      /* core files and the like */
 };
 const char *elf_kind_name(enum elf_kind k);
@@ -81,6 +82,7 @@ struct elf_facts {
 	bool fortify_static_only;  /* counts came from a static binary's defined symbols */
 	bool kernel_fortify_ref;   /* fortify_panic or __fortify_report referenced: the kernel's FORTIFY_SOURCE */
 	bool has_modinfo;          /* an object with .modinfo: a kernel module */
+	bool debug_only;           /* sections, and every SHF_ALLOC one NOBITS or a note */
 
 	/*
 	 * The language, when the file says so: Go by its build-id note, Rust

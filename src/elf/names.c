@@ -14,7 +14,7 @@ const char *elf_kind_name(enum elf_kind k)
 	static const char *const names[] = {
 		[KIND_EXEC] = "exec", [KIND_PIE] = "pie", [KIND_SHARED] = "shared-lib",
 		[KIND_STATIC] = "static", [KIND_STATIC_PIE] = "static-pie",
-		[KIND_REL] = "rel", [KIND_KMOD] = "kmod", [KIND_OTHER] = "other",
+		[KIND_REL] = "rel", [KIND_KMOD] = "kmod", [KIND_DEBUG] = "debug", [KIND_OTHER] = "other",
 	};
 	return (unsigned)k < ARRAY_SIZE(names) ? names[k] : "other";
 }

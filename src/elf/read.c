@@ -10,7 +10,11 @@
  *    an executable, not a shared library;
  *  - a static binary is ET_EXEC with no interpreter and no dynamic section;
  *  - a kernel module is ET_REL with .modinfo (modpost writes it into every
- *    .ko): the kernel loads it, and user-space defences do not apply.
+ *    .ko): the kernel loads it, and user-space defences do not apply;
+ *  - a separate debug file (objcopy --only-keep-debug, eu-strip -f) keeps
+ *    the headers of the binary it describes but none of its code or data:
+ *    every SHF_ALLOC section is NOBITS (notes stay). Its dynamic section
+ *    and symbols are empty, so judging it as the binary would be wrong.
  */
 #include "elf/internal.h"
 
@@ -32,6 +36,8 @@ bool elf_is_elf(const void *data, size_t size)
 
 static enum elf_kind classify(const struct elf_facts *f)
 {
+	if (f->debug_only && (f->e_type == ET_EXEC || f->e_type == ET_DYN))
+		return KIND_DEBUG;
 	switch (f->e_type) {
 	case ET_REL:
 		return f->has_modinfo ? KIND_KMOD : KIND_REL;
@@ -137,12 +143,17 @@ static int read_all(struct elf_ctx *c, const struct elf_read_opts *opts, struct 
 	if (!rc)
 		rc = open_libelf(c, f);
 	if (!rc)
-		rc = elf_read_segments(c, f);
-	if (!rc)
 		rc = elf_read_sections(c, f);
-	if (!rc)
+	/*
+	 * A separate debug file's program headers, dynamic section and symbol
+	 * tables describe bytes it does not have (eu-strip -f leaves PT_DYNAMIC
+	 * pointing past its end): only its notes (the build-id) are its own.
+	 */
+	if (!rc && !f->debug_only)
+		rc = elf_read_segments(c, f);
+	if (!rc && !f->debug_only)
 		rc = elf_read_dynamic(c, f);
-	if (!rc)
+	if (!rc && !f->debug_only)
 		rc = elf_read_symbols(c, f);
 	if (!rc)
 		rc = elf_read_notes(c, f);

@@ -73,10 +73,15 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 {
 	struct section_names names = { .c = c };
 	Elf_Scn *scn = NULL;
+	bool loaded_bytes = false, loaded_nobits = false; /* SHF_ALLOC sections with and without file bytes */
 	while ((scn = elf_nextscn(c->e, scn))) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh))
 			return herr_set(c->err, "section header %zu unreadable: %s", elf_ndxscn(scn), elf_errmsg(-1));
+		if (sh.sh_flags & SHF_ALLOC) {
+			loaded_bytes |= sh.sh_type != SHT_NOBITS && sh.sh_type != SHT_NOTE;
+			loaded_nobits |= sh.sh_type == SHT_NOBITS;
+		}
 		if (sh.sh_type != SHT_NOBITS && !ctx_in_bounds(c, sh.sh_offset, sh.sh_size))
 			return herr_set(c->err, "section %zu: offset %#llx + size %#llx lies outside the file (%zu bytes)",
 					elf_ndxscn(scn), (unsigned long long)sh.sh_offset,
@@ -124,5 +129,6 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 			f->exec_stack = (sh.sh_flags & SHF_EXECINSTR) != 0;
 		}
 	}
+	f->debug_only = loaded_nobits && !loaded_bytes;
 	return 0;
 }

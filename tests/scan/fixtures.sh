@@ -163,6 +163,19 @@ objcopy --remove-section=.debug_macro f3 f3_nomacro
 expect_exit 1 "dwarf: DW_AT_macros without .debug_macro is read, not a crash" "$HARDEN" scan --no-cache f3_nomacro
 is "dwarf: ... and the FORTIFY level is not recorded" "$(field f3_nomacro '.dwarf.units[0].fortify_source')" -1
 
+# --- a separate debug file is not the binary it describes
+cc_ok -g $HARD prog.c -o withdebug
+objcopy --only-keep-debug withdebug withdebug.debug
+is "debug file: the binary is a pie" "$(state withdebug pie)" yes
+is "debug file (objcopy --only-keep-debug): type debug" "$(field withdebug.debug .type)" debug
+is "debug file: no verdict applies" "$(field withdebug.debug '[.pie,.relro,.canary,.fortify,.nx] | map(.state) | unique | join(",")')" n/a
+expect_exit 0 "debug file: no findings, even under strict" "$HARDEN" scan -p strict withdebug.debug
+if command -v eu-strip >/dev/null; then
+	cp withdebug eu && eu-strip -f eu.debug eu
+	is "debug file (eu-strip -f): type debug" "$(field eu.debug .type)" debug
+	is "eu-strip -f: the stripped binary is still a pie" "$(state eu pie)" yes
+fi
+
 # --- stack clash, from DWARF
 cc_ok -O2 -g -fstack-clash-protection prog.c -o clash
 cc_ok -O2 -g -fno-stack-clash-protection prog.c -o noclash
