@@ -14,7 +14,9 @@
  *  - a separate debug file (objcopy --only-keep-debug, eu-strip -f) keeps
  *    the headers of the binary it describes but none of its code or data:
  *    every SHF_ALLOC section is NOBITS (notes stay). Its dynamic section
- *    and symbols are empty, so judging it as the binary would be wrong.
+ *    and symbols are empty, so judging it as the binary would be wrong;
+ *  - e_machine EM_NONE is no program whatever its type: Guile writes its
+ *    bytecode (.go) as ET_DYN ELF files for no machine.
  */
 #include "elf/internal.h"
 
@@ -38,6 +40,8 @@ static enum elf_kind classify(const struct elf_facts *f)
 {
 	if (f->debug_only && (f->e_type == ET_EXEC || f->e_type == ET_DYN))
 		return KIND_DEBUG;
+	if (f->machine == EM_NONE)
+		return KIND_OTHER; /* no processor runs it: Guile's compiled .go files, for one */
 	switch (f->e_type) {
 	case ET_REL:
 		return f->has_modinfo ? KIND_KMOD : KIND_REL;

@@ -176,6 +176,13 @@ if command -v eu-strip >/dev/null; then
 	is "eu-strip -f: the stripped binary is still a pie" "$(state eu pie)" yes
 fi
 
+# --- e_machine EM_NONE (Guile's compiled .go files are such ET_DYN files): no program
+cp lib.so nomachine.so && printf '\000\000' | dd of=nomachine.so bs=1 seek=18 conv=notrunc 2>/dev/null
+is "EM_NONE: type other" "$(field nomachine.so .type)" other
+is "EM_NONE: machine none" "$(field nomachine.so .machine)" none
+expect_exit 0 "EM_NONE: no findings" "$HARDEN" scan nomachine.so
+is "the same library with its machine: shared-lib" "$(field lib.so .type)" shared-lib
+
 # --- stack clash, from DWARF
 cc_ok -O2 -g -fstack-clash-protection prog.c -o clash
 cc_ok -O2 -g -fno-stack-clash-protection prog.c -o noclash
