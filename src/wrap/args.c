@@ -199,6 +199,7 @@ static bool condition(struct wrap_args *a, const char *arg)
 		{ "-nostartfiles", offsetof(struct wrap_args, nostartfiles) },
 		{ "-ffreestanding", offsetof(struct wrap_args, freestanding) },
 		{ "-fno-hosted", offsetof(struct wrap_args, freestanding) },
+		{ "-nostdinc", offsetof(struct wrap_args, nostdinc) },
 		{ "-no-pie", offsetof(struct wrap_args, no_pie_link) },
 		{ "-nopie", offsetof(struct wrap_args, no_pie_link) },
 	};

@@ -87,6 +87,8 @@ static void fortify(struct ctx *c)
 		     c->a->opt_flag ? c->a->opt_flag : "no -O");
 	else if (c->a->freestanding)
 		drop(c, WF_FORTIFY, "%s: no libc headers to fortify", c->a->freestanding);
+	else if (c->a->nostdinc) /* the kernel, boot loaders: their own headers, their own FORTIFY if any */
+		drop(c, WF_FORTIFY, "%s: no libc headers to fortify", c->a->nostdinc);
 	else if (c->a->sanitizer)
 		drop(c, WF_FORTIFY, "%s: the sanitizer checks these calls itself", c->a->sanitizer);
 	else {

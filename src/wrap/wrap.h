@@ -80,7 +80,7 @@ struct wrap_args {
 	bool has_cxx;                /* a C++ source, or -x c++ */
 	bool has_asm;                /* a .s/.S input, or -x assembler */
 	const char *shared, *static_, *static_pie, *relocatable, *nostdlib, *nostartfiles,
-		*freestanding, *sanitizer, *no_pie_link;
+		*freestanding, *nostdinc, *sanitizer, *no_pie_link;
 	const char *output;   /* -o, or NULL */
 	struct strvec inputs; /* files the call reads (sources, objects, archives) */
 	/* The user's last word on each feature, when it switches it off: e.g.

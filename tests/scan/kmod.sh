@@ -63,6 +63,18 @@ C
 		is "kbuild module: the kernel's FORTIFY_SOURCE" "$(j km/hello.ko .fortify.state)" yes
 		is "kbuild module with -fno-stack-protector: unknown" "$(j km_nossp/hello.ko .canary.state)" unknown
 		expect_exit 0 "kbuild module: no findings" "$HARDEN" scan km/hello.ko
+		# built through harden cc: kbuild's own -fno-PIE, -fcf-protection=none... win, no FORTIFY under -nostdinc
+		mkdir -p km_wrapped hbin && cp km/hello.c km/Kbuild km_wrapped/
+		"$HARDEN" cc --setup "$WORK/hbin" >/dev/null 2>&1
+		if HARDEN_LOG="$WORK/kmw.log" PATH="$WORK/hbin:$PATH" make -C "$hdr" M="$WORK/km_wrapped" CC="$WORK/hbin/gcc" modules >kmw.out 2>&1; then
+			ok "kbuild module through harden cc: builds"
+			is "harden cc: FORTIFY dropped under -nostdinc" \
+				"$(jq -r 'select(.inputs | tostring | test("hello.c")) | .dropped.fortify' kmw.log | head -1)" \
+				"-nostdinc: no libc headers to fortify"
+			expect_exit 0 "harden cc: the wrapped module scans clean" "$HARDEN" scan km_wrapped/hello.ko
+		else
+			notok "kbuild module through harden cc: build failed: $(tail -3 kmw.out)"
+		fi
 	else
 		notok "building a module against $hdr failed: $(tail -3 km.log)"
 	fi

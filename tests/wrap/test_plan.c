@@ -297,6 +297,13 @@ static void test_freestanding(void **s)
 	PLAN(&p, "-ffreestanding", "-fhosted", "-O2", "-c", "k.c");
 	HAS(&p, "-fstack-protector-strong");
 	wrap_plan_free(&p);
+	/* the kernel: -nostdinc, its own headers and FORTIFY; its -fstack-protector stays its own choice */
+	PLAN(&p, "-nostdinc", "-D__KERNEL__", "-O2", "-c", "k.c");
+	LACKS(&p, "-D_FORTIFY_SOURCE=3");
+	LACKS(&p, "-D_FORTIFY_SOURCE=2");
+	DROPPED(&p, WF_FORTIFY, "-nostdinc");
+	HAS(&p, "-fstack-protector-strong");
+	wrap_plan_free(&p);
 }
 
 static void test_opt_levels_last_wins(void **s)
