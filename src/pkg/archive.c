@@ -14,6 +14,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -126,8 +128,8 @@ static bool walk_package(struct walk *w, enum pkg_format format, const void *dat
 	return true;
 }
 
-bool pkg_scan_memory(const char *path, const void *data, size_t size,
-		     const struct scan_opts *o, struct scan_batch *out)
+static bool scan_memory(const char *path, const void *data, size_t size, const struct scan_opts *o,
+			struct scan_batch *out)
 {
 	struct pkg_ident id = { 0 };
 	struct walk w = { .path = path, .prefix = "", .o = o, .out = out, .id = &id, .metadata = true };
@@ -157,6 +159,31 @@ bool pkg_scan_memory(const char *path, const void *data, size_t size,
 	out->origin = id.origin;
 	out->pkg_format = id.format;
 	return true;
+}
+
+/*
+ * libarchive converts member names to the character set of the calling
+ * thread's locale and gives NULL for a name it cannot convert; harden runs
+ * in the C locale, so the members of a zip with UTF-8 names ("héllo") were
+ * reported nameless and never scanned. Walks run in C.UTF-8 (uselocale():
+ * this thread only): names come through as the archive spells them.
+ */
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_locale_obj;
+static void make_utf8_locale(void)
+{
+	utf8_locale_obj = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+bool pkg_scan_memory(const char *path, const void *data, size_t size,
+		     const struct scan_opts *o, struct scan_batch *out)
+{
+	pthread_once(&utf8_once, make_utf8_locale);
+	locale_t before = utf8_locale_obj ? uselocale(utf8_locale_obj) : (locale_t)0;
+	bool was = scan_memory(path, data, size, o, out);
+	if (utf8_locale_obj)
+		uselocale(before);
+	return was;
 }
 
 bool pkg_scan_archive(const char *path, const struct scan_opts *o, struct scan_batch *out)

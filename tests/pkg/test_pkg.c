@@ -38,12 +38,14 @@ static struct buf make_archive(const char *format, const char *filter, const str
 	assert_int_equal(archive_write_set_format_by_name(a, format), ARCHIVE_OK);
 	if (filter)
 		assert_int_equal(archive_write_add_filter_by_name(a, filter), ARCHIVE_OK);
+	if (!strcmp(format, "zip")) /* UTF-8 names flagged as such, as zip tools write them */
+		assert_int_equal(archive_write_set_format_option(a, "zip", "hdrcharset", "UTF-8"), ARCHIVE_OK);
 	assert_int_equal(archive_write_open_memory(a, out.p, cap, &used), ARCHIVE_OK);
 	for (size_t i = 0; i < n; i++) {
 		struct archive_entry *e = archive_entry_new();
 		const void *data = m[i].data ? m[i].data : self_elf.p;
 		size_t size = m[i].data ? m[i].size : self_elf.len;
-		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_pathname_utf8(e, m[i].name); /* non-ASCII names too, whatever the locale */
 		if (m[i].symlink) {
 			archive_entry_set_filetype(e, AE_IFLNK);
 			archive_entry_set_symlink(e, m[i].symlink);
@@ -243,7 +245,9 @@ static void test_tar_members_and_links(void **state)
 static void test_zip_top_level(void **state)
 {
 	(void)state;
-	struct member m[] = { { .name = "wheel/lib/_ext.so" }, { .name = "wheel/README", .data = "x", .size = 1 } };
+	/* a UTF-8 name: libarchive gave NULL for it in the C locale, and the member went unscanned */
+	struct member m[] = { { .name = "wheel/lib/_ext.so" }, { .name = "wheel/README", .data = "x", .size = 1 },
+			      { .name = "wheel/lib/h\xc3\xa9llo.so" } };
 	struct buf a = make_archive("zip", NULL, m, ARRAY_SIZE(m));
 	struct scan_opts o = opts();
 	struct scan_batch b = { 0 };
@@ -254,6 +258,10 @@ static void test_zip_top_level(void **state)
 	const struct scan_record *r = find(&b, "wheel/lib/_ext.so");
 	assert_non_null(r);
 	assert_null(r->error);
+	r = find(&b, "wheel/lib/h\xc3\xa9llo.so");
+	assert_non_null(r);
+	assert_null(r->error);
+	assert_int_equal(errors(&b), 0);
 	assert_int_equal(b.skipped, 1);
 	scan_batch_free(&b);
 	buf_free(&a);
