@@ -55,7 +55,7 @@ static const char usage_text[] =
 	"      --color WHEN      auto (default), always, never\n"
 	"      --db FILE         record the run in this SQLite history (see harden diff, history)\n"
 	"      --record          record the run in $XDG_DATA_HOME/harden/harden.db\n"
-	"      --member-limit N  refuse archive members bigger than N (default 1G; k, M, G)\n"
+	"      --member-limit N  refuse ELF or archive members bigger than N (default 1G; k, M, G)\n"
 	"      --nested N        descend N levels of archives inside archives (default 1)\n"
 	"      --expect LOG      check the binaries a HARDEN_LOG (harden cc) linked: each\n"
 	"                        feature the wrapper applied that did not land (= harden cc-verify)\n"

@@ -245,11 +245,6 @@ static bool regular_member(struct walk *w, struct archive *a, struct archive_ent
 	const struct libarchive *la = w->la;
 	uint64_t limit = pkg_member_limit(w->o);
 	int64_t declared = la->archive_entry_size_is_set(e) ? la->archive_entry_size(e) : -1;
-	if (declared > 0 && (uint64_t)declared > limit) {
-		pkg_error(w, name, "member declares %lld bytes, over the %llu-byte limit (archive bomb?); not read",
-			  (long long)declared, (unsigned long long)limit);
-		return true;
-	}
 	unsigned char head[HEAD_SIZE];
 	ssize_t got = read_some(la, a, head, sizeof(head));
 	if (got < 0) {
@@ -258,8 +253,14 @@ static bool regular_member(struct walk *w, struct archive *a, struct archive_ent
 	}
 	bool meta = is_metadata(w, name), elf = elf_is_elf(head, (size_t)got);
 	bool nested = !elf && !meta && pkg_is_archive(head, (size_t)got);
+	/* the limit is on what is read whole: a big data file is skipped like a small one */
 	if (!meta && !elf && !nested) {
 		w->out->skipped++;
+		return true;
+	}
+	if (declared > 0 && (uint64_t)declared > limit) {
+		pkg_error(w, name, "%s member declares %lld bytes, over the %llu-byte limit (archive bomb?); not read",
+			  elf ? "ELF" : meta ? "metadata" : "archive", (long long)declared, (unsigned long long)limit);
 		return true;
 	}
 	unsigned char *buf = NULL;

@@ -31,7 +31,7 @@ contains "short member named" "$WORK/err" 'claims-1.0.tar(\[member\])?: .*(trunc
 lacks "no crash" "$WORK/err" 'AddressSanitizer|runtime error'
 
 expect_exit 2 "a member over --member-limit is refused" "$HARDEN" scan --member-limit 8k "$R/agood_1.0_amd64.deb"
-contains "bomb error names archive and member" "$WORK/err" 'agood_1.0_amd64.deb\[usr/bin/agood\]: member declares [0-9]+ bytes, over the 8192-byte limit'
+contains "bomb error names archive and member" "$WORK/err" 'agood_1.0_amd64.deb\[usr/bin/agood\]: ELF member declares [0-9]+ bytes, over the 8192-byte limit'
 expect_exit 2 "a bad --member-limit is a usage error" "$HARDEN" scan --member-limit lots "$R"
 contains "usage error says why" "$WORK/err" "member-limit: 'lots' is not a size"
 

@@ -294,7 +294,10 @@ static void test_bomb_refused(void **state)
 	size_t big = 4 << 20;
 	char *zeros = xcalloc(1, big);
 	memcpy(zeros, "\x7f" "ELF", 4);
-	struct member m[] = { { .name = "bomb", .data = zeros, .size = big }, { .name = "bin/ok" } };
+	/* data.bin: as big, not ELF: skipped from its head, not refused (a game's data, a test fixture) */
+	char *data = xcalloc(1, big);
+	struct member m[] = { { .name = "bomb", .data = zeros, .size = big }, { .name = "bin/ok" },
+			      { .name = "data.bin", .data = data, .size = big } };
 	struct buf a = make_archive("pax", "gzip", m, ARRAY_SIZE(m));
 	assert_true(a.len < big / 8);    /* it really is a small file */
 	struct scan_opts o = opts();
@@ -308,6 +311,9 @@ static void test_bomb_refused(void **state)
 	assert_non_null(strstr(r->error, "over the 2097152-byte limit"));
 	assert_non_null(find(&b, "bin/ok"));
 	assert_null(find(&b, "bin/ok")->error);
+	assert_null(find(&b, "data.bin"));
+	assert_int_equal(errors(&b), 1);
+	assert_int_equal(b.skipped, 1);
 	scan_batch_free(&b);
 	/* the same archive under the default limit: read and checked (not an ELF inside) */
 	o.member_limit = 0;
@@ -316,6 +322,7 @@ static void test_bomb_refused(void **state)
 	scan_batch_free(&b);
 	buf_free(&a);
 	free(zeros);
+	free(data);
 }
 
 static void test_nesting_limited(void **state)
