@@ -53,9 +53,9 @@ static void collect(size_t i, struct scan_batch *b, void *ctx)
 	for (size_t k = 0; k < b->n; k++)
 		if (b->recs[k].error) {
 			const struct scan_record *r = &b->recs[k];
-			cli_error("%s%s%s%s: %s", r->path, r->member ? "[" : "", r->member ? r->member : "",
-				  r->member ? "]" : "", r->error);
-			c->scan_errors++;
+			cli_error("%s%s%s%s%s: %s", r->warning ? "warning: " : "", r->path, r->member ? "[" : "",
+				  r->member ? r->member : "", r->member ? "]" : "", r->error);
+			c->scan_errors += !r->warning;
 		}
 	snapshot_add_batch(s, files->v[i], b);
 }

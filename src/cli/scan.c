@@ -122,8 +122,8 @@ static void emit(size_t i, struct scan_batch *b, void *ctx)
 	for (size_t k = 0; k < b->n; k++) {
 		const struct scan_record *r = &b->recs[k];
 		if (r->error)
-			cli_error("%s%s%s%s: %s", r->path, r->member ? "[" : "", r->member ? r->member : "",
-				  r->member ? "]" : "", r->error);
+			cli_error("%s%s%s%s%s: %s", r->warning ? "warning: " : "", r->path, r->member ? "[" : "",
+				  r->member ? r->member : "", r->member ? "]" : "", r->error);
 		summary_add(&st->sum, r);
 		reporter_write(&st->rep, r);
 	}

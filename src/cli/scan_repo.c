@@ -72,6 +72,8 @@ void scan_repo_batch(struct scan_repo *r, const char *input, const struct scan_b
 		fprintf(r->out, ", %zu links not followed", s->links);
 	if (s->counts.errors)
 		fprintf(r->out, ", %zu errors", s->counts.errors);
+	if (s->counts.warnings)
+		fprintf(r->out, ", %zu warnings", s->counts.warnings);
 	fputc('\n', r->out);
 }
 

@@ -36,8 +36,14 @@ struct walk {
  */
 int pkg_walk(struct walk *w, const void *data, size_t size, enum walk_kind kind);
 
-/* Add an error record for the archive (member NULL) or one of its members. */
+/*
+ * Add an error record for the archive (member NULL) or one of its members;
+ * a warning when the walk is inside a nested archive (scan_record.warning).
+ */
 void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The same, always a warning: a nested archive left unread on purpose. */
+void pkg_warning(struct walk *w, const char *member, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* libarchive's last error, never NULL (it may have none to give). */

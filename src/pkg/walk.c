@@ -41,14 +41,30 @@ static struct scan_record *member_record(struct walk *w, const char *member)
 	return r;
 }
 
-void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
+static void problem(struct walk *w, const char *member, bool warning, const char *fmt, va_list ap)
 {
 	char msg[1024];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	struct scan_record *r = member_record(w, member);
+	r->error = xstrdup(msg);
+	r->warning = warning;
+}
+
+/* Inside a nested archive, every problem is a warning: the package around it was read. */
+void pkg_error(struct walk *w, const char *member, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	problem(w, member, w->depth > 0, fmt, ap);
 	va_end(ap);
-	member_record(w, member)->error = xstrdup(msg);
+}
+
+void pkg_warning(struct walk *w, const char *member, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	problem(w, member, true, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -222,7 +238,7 @@ static void scan_nested(struct walk *w, const char *name, const unsigned char *d
 		return;
 	}
 	if (w->depth >= w->o->max_nested) {
-		pkg_error(w, name, "nested archive not descended (nesting limit %d; see --nested)",
+		pkg_warning(w, name, "nested archive not descended (nesting limit %d; see --nested)",
 			  w->o->max_nested);
 		return;
 	}
@@ -232,7 +248,7 @@ static void scan_nested(struct walk *w, const char *name, const unsigned char *d
 	inner.depth = w->depth + 1;
 	inner.metadata = false;     /* the outer package's identity stands */
 	if (f == PKG_DEB || f == PKG_RPM)
-		pkg_error(w, name, "nested %s package not descended (scan it on its own)",
+		pkg_warning(w, name, "nested %s package not descended (scan it on its own)",
 			  f == PKG_DEB ? ".deb" : ".rpm");
 	else
 		pkg_walk(&inner, data, len, f == PKG_ZIP ? WALK_ZIP : WALK_STREAM);

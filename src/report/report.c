@@ -136,7 +136,7 @@ json_t *report_record_json(const struct scan_record *rec)
 		put_str(o, "member", rec->member ? rec->member : "");
 	}
 	if (rec->error) {
-		put_str(o, "error", rec->error);
+		put_str(o, rec->warning ? "warning" : "error", rec->error);
 		return o;
 	}
 	if (rec->link) {

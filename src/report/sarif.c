@@ -69,7 +69,7 @@ static void sarif_record(struct reporter *r, const struct scan_record *rec)
 	if (rec->link)
 		return; /* an archive's link member: no verdicts */
 	if (rec->error) {
-		json_array_append_new(s->notes, json_pack("{s:s, s:{s:s}, s:o}", "level", "error", "message",
+		json_array_append_new(s->notes, json_pack("{s:s, s:{s:s}, s:o}", "level", rec->warning ? "warning" : "error", "message",
 							  "text", rec->error, "locations", location(rec)));
 		return;
 	}

@@ -177,8 +177,10 @@ static void text_end(struct reporter *r, const struct summary *s)
 	policy_describe(r->o.policy, req, sizeof(req));
 	fprintf(r->out, "\nlegend: - not applicable, ? unknown (see --format json for every reason); "
 			"FORTIFY fortified/fortifiable; CLASH needs DWARF\n");
-	fprintf(r->out, "summary: %zu ELF files, %zu not ELF (skipped), %zu errors; %zu files with %zu findings "
-			"(profile %s: %s)\n", s->elf, s->skipped, s->errors, s->with_findings, s->findings,
+	fprintf(r->out, "summary: %zu ELF files, %zu not ELF (skipped), %zu errors", s->elf, s->skipped, s->errors);
+	if (s->warnings)
+		fprintf(r->out, ", %zu warnings (nested archives)", s->warnings);
+	fprintf(r->out, "; %zu files with %zu findings (profile %s: %s)\n", s->with_findings, s->findings,
 		r->o.policy->name, req);
 	fprintf(r->out, "coverage (share of applicable files with the protection):");
 	for (int p = 0; p < PROP_COUNT; p++) {

@@ -35,6 +35,12 @@ struct scan_record {
 	char *path;             /* the file, or the archive holding the member */
 	char *package, *version, *member; /* set for archive members */
 	char *error;            /* non-NULL: could not be read; facts/res unset */
+	/*
+	 * The error is about an archive inside a package (a test fixture that
+	 * is corrupt on purpose, one nested too deep): reported, as a warning,
+	 * but the package itself was read and the scan did not fail.
+	 */
+	bool warning;
 	char *rendered;         /* report text made by scan_opts.render, or NULL */
 	struct elf_facts facts;
 	struct check_result res;
@@ -62,7 +68,7 @@ void scan_batch_free(struct scan_batch *b);
  * errors are counted and nothing else about them.
  */
 struct summary {
-	size_t elf, skipped, errors, with_findings, findings;
+	size_t elf, skipped, errors, warnings, with_findings, findings;
 	size_t good[PROP_COUNT];        /* verdict ok and applicable */
 	size_t applicable[PROP_COUNT];  /* state not n/a and not unknown */
 };

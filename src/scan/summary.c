@@ -11,7 +11,10 @@ void summary_add(struct summary *s, const struct scan_record *r)
 	if (r->link)
 		return; /* an archive's link member: reported, not an ELF */
 	if (r->error) {
-		s->errors++;
+		if (r->warning)
+			s->warnings++;
+		else
+			s->errors++;
 		return;
 	}
 	s->elf++;

@@ -205,7 +205,7 @@ int store_add_batch(struct store *s, const char *input, const struct scan_batch 
 		if (add_file(s, b, r, err))
 			return -1;
 		if (r->error) {
-			errors++;
+			errors += !r->warning; /* a warning's text is kept in files.error all the same */
 			continue;
 		}
 		elf++;

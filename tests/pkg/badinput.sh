@@ -35,4 +35,18 @@ contains "bomb error names archive and member" "$WORK/err" 'agood_1.0_amd64.deb\
 expect_exit 2 "a bad --member-limit is a usage error" "$HARDEN" scan --member-limit lots "$R"
 contains "usage error says why" "$WORK/err" "member-limit: 'lots' is not a size"
 
+# a corrupt archive inside a package (golang's test fixtures are such): a
+# warning, not an error: the package was read, and its ELF files scanned
+mkdir -p "$WORK/fx/fx-1.0/bin" "$WORK/fx/fx-1.0/testdata"
+cp "$WORK/bin/good" "$WORK/fx/fx-1.0/bin/fx"
+(cd "$WORK/fx" && tar -cf "$WORK/inner.tar" fx-1.0/bin)
+head -c 4096 "$WORK/inner.tar" >"$WORK/fx/fx-1.0/testdata/broken.tar"
+(cd "$WORK/fx" && tar -cJf "$WORK/fx-1.0.tar.xz" fx-1.0)
+expect_exit 0 "a corrupt nested archive does not make the exit status 2" "$HARDEN" scan -f json "$WORK/fx-1.0.tar.xz"
+contains "the nested archive's problem is a warning on stderr" "$WORK/err" "^harden: warning: .*fx-1.0.tar.xz\[fx-1.0/testdata/broken.tar"
+contains "... and in JSON" "$WORK/out" '"member":"fx-1.0/testdata/broken.tar.*","warning":'
+contains "the package's ELF file is scanned" "$WORK/out" '"member":"fx-1.0/bin/fx","class"'
+expect_exit 0 "text: the summary counts the warning" "$HARDEN" scan "$WORK/fx-1.0.tar.xz"
+contains "text: warnings in the summary" "$WORK/out" "0 errors, 1 warnings \\(nested archives\\)"
+
 done_testing

@@ -341,6 +341,7 @@ static void test_nesting_limited(void **state)
 	const struct scan_record *r = find(&b, "mid.zip!/inner.tgz");
 	assert_non_null(r);
 	assert_non_null(strstr(r->error, "nesting limit 1"));
+	assert_true(r->warning); /* the package itself was read */
 	assert_null(find(&b, "mid.zip!/inner.tgz!/lib/inner.so"));
 	scan_batch_free(&b);
 	o.max_nested = 2;
@@ -372,6 +373,7 @@ static void test_truncated_and_corrupt(void **state)
 			break;
 		}
 	assert_string_equal(b.recs[e].path, "cut.tgz");
+	assert_false(b.recs[e].warning); /* the package itself is cut: an error */
 	scan_batch_free(&b);
 
 	/* garbage after a gzip magic */
