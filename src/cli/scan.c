@@ -21,6 +21,7 @@ struct scan_cli {
 	const char *format, *output, *from, *color;
 	struct strvec require, ignore;
 	struct strvec expect;   /* --expect LOG: verify a harden cc log instead */
+	struct strvec exclude;  /* --exclude GLOB */
 	bool follow, quiet, help, no_cache;
 	const char *db;         /* --db FILE, or the default path with --record */
 };
@@ -48,6 +49,8 @@ static const char usage_text[] =
 	"  -j, --jobs N          parallel workers (default: all cores)\n"
 	"      --from FILE       read paths, one per line, from FILE (- = stdin)\n"
 	"      --follow          follow symbolic links found inside directories\n"
+	"      --exclude GLOB    leave out what matches inside directories: a name (*.ko),\n"
+	"                        or with a '/', a path (*/testdata/*); repeatable\n"
 	"      --no-dwarf        do not read DWARF producer flags\n"
 	"      --debug-root DIR  where separate debug info lives (default /usr/lib/debug)\n"
 	"      --no-cache        neither read nor write the DWARF cache ($HARDEN_CACHE_DIR,\n"
@@ -134,12 +137,13 @@ static void emit(size_t i, struct scan_batch *b, void *ctx)
 static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *err)
 {
 	enum { OPT_REQUIRE = 256, OPT_IGNORE, OPT_FROM, OPT_FOLLOW, OPT_NO_DWARF, OPT_DEBUG_ROOT, OPT_COLOR,
-	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED, OPT_EXPECT, OPT_NO_CACHE };
+	       OPT_DB, OPT_RECORD, OPT_MEMBER_LIMIT, OPT_NESTED, OPT_EXPECT, OPT_NO_CACHE, OPT_EXCLUDE };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' }, { "output", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' }, { "require", required_argument, NULL, OPT_REQUIRE },
 		{ "ignore", required_argument, NULL, OPT_IGNORE }, { "jobs", required_argument, NULL, 'j' },
 		{ "from", required_argument, NULL, OPT_FROM }, { "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 		{ "no-dwarf", no_argument, NULL, OPT_NO_DWARF }, { "debug-root", required_argument, NULL, OPT_DEBUG_ROOT },
 		{ "color", required_argument, NULL, OPT_COLOR }, { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -166,6 +170,7 @@ static int parse_args(int argc, char **argv, struct scan_cli *c, struct herr *er
 			break;
 		case OPT_FROM: c->from = optarg; break;
 		case OPT_FOLLOW: c->follow = true; break;
+		case OPT_EXCLUDE: strvec_push(&c->exclude, optarg); break;
 		case OPT_NO_DWARF: c->scan.elf.dwarf = false; break;
 		case OPT_DEBUG_ROOT: c->scan.elf.debug_root = optarg; break;
 		case OPT_NO_CACHE: c->no_cache = true; break;
@@ -212,7 +217,8 @@ static int run(struct scan_cli *c, int argc, char **argv)
 
 	for (int i = optind; i < argc; i++)
 		strvec_push(&roots, argv[i]);
-	struct walk_opts wo = { .follow = c->follow };
+	struct walk_opts wo = { .follow = c->follow, .exclude = &c->exclude };
+	c->scan.exclude = &c->exclude;
 	walk_paths(roots.v, roots.n, &wo, &files, &walk_errors);
 	for (size_t i = 0; i < walk_errors.n; i++)
 		cli_error("%s", walk_errors.v[i]);
@@ -324,6 +330,7 @@ int cmd_scan(int argc, char **argv)
 		free(cache_dir);
 	}
 	strvec_clear(&c.require);
+	strvec_clear(&c.exclude);
 	strvec_clear(&c.ignore);
 	strvec_clear(&c.expect);
 	return status;

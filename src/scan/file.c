@@ -124,7 +124,7 @@ static void scan_small(const char *path, int fd, size_t size, const struct scan_
 static void scan_tree(const char *path, const struct scan_opts *o, struct scan_batch *out)
 {
 	struct strvec files = { 0 }, errors = { 0 };
-	struct walk_opts wo = { .follow = false };
+	struct walk_opts wo = { .follow = false, .exclude = o->exclude };
 	char *root = xstrdup(path);
 	walk_paths(&root, 1, &wo, &files, &errors);
 	for (size_t i = 0; i < errors.n; i++) {

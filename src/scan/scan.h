@@ -28,6 +28,7 @@ struct scan_opts {
 	/* package archives (pkg/) */
 	uint64_t member_limit;  /* refuse members bigger than this; 0: 1 GiB */
 	int max_nested;         /* archives inside archives descended this deep */
+	const struct strvec *exclude; /* --exclude globs, for directories met in a --from list */
 };
 
 /* One ELF file's result, or one input's error. */

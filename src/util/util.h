@@ -102,7 +102,16 @@ int pool_default_threads(void);
  */
 struct walk_opts {
 	bool follow;
+	/*
+	 * Globs: an entry met inside a directory is left out (a directory not
+	 * descended) when one matches it: a glob with a '/' the whole path (as
+	 * find -path), one without the entry's name (as find -name). Paths
+	 * named as roots are never left out.
+	 */
+	const struct strvec *exclude;
 };
+/* True when an entry at path, named name, is left out by o's globs. */
+bool walk_excluded(const struct walk_opts *o, const char *path, const char *name);
 void walk_paths(char *const *roots, size_t n, const struct walk_opts *o,
 		struct strvec *files, struct strvec *errors);
 

@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -40,6 +41,16 @@ static bool seen_before(struct walk *w, const struct stat *st)
 	return false;
 }
 
+bool walk_excluded(const struct walk_opts *o, const char *path, const char *name)
+{
+	for (size_t i = 0; o->exclude && i < o->exclude->n; i++) {
+		const char *glob = o->exclude->v[i];
+		if (fnmatch(glob, strchr(glob, '/') ? path : name, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void walk_one(struct walk *w, const char *path, bool top);
 
 static void walk_dir(struct walk *w, const char *path, const struct stat *st)
@@ -59,7 +70,9 @@ static void walk_dir(struct walk *w, const char *path, const struct stat *st)
 		if (strcmp(name, ".") && strcmp(name, "..")) {
 			char *child = xasprintf("%s%s%s", path, ends_with(path, "/") ? "" : "/", name);
 			/* the directory entry's type spares a stat per plain file, the common case */
-			if (ents[i]->d_type == DT_REG)
+			if (walk_excluded(w->o, child, name))
+				; /* left out, not descended */
+			else if (ents[i]->d_type == DT_REG)
 				strvec_push(w->files, child);
 			else
 				walk_one(w, child, false);

@@ -24,6 +24,17 @@ gcc -g -O2 -fstack-clash-protection m.c -o with_dwarf
 expect_exit 1 "a file with DWARF beside one without" "$H" scan --no-cache good with_dwarf
 contains "coverage over fewer files names its base" "$WORK/out" " stack_clash 100% of 1$"
 
+# --exclude: a name, or a path with a '/'; a root named on the command line is never left out
+expect_exit 0 "--exclude NAME leaves out a directory" "$H" scan --exclude sub tree
+lacks "--exclude NAME: the directory's file is not scanned" "$WORK/out" "tree/sub/b"
+contains "--exclude NAME: the rest is" "$WORK/out" "tree/a"
+expect_exit 0 "--exclude PATH-GLOB" "$H" scan --exclude '*/sub/*' tree
+lacks "--exclude PATH-GLOB: the matching file is left out" "$WORK/out" "tree/sub/b"
+expect_exit 1 "--exclude does not apply to a root named on the command line" "$H" scan --exclude b tree/sub/b
+printf 'tree\n' > list
+expect_exit 0 "--exclude applies to a directory in a --from list" "$H" scan --exclude sub --from list
+lacks "--from directory: excluded entry left out" "$WORK/out" "tree/sub/b"
+
 expect_exit 0 "an empty file named explicitly is skipped, not an error" "$H" scan tree/empty good
 contains "the empty file is counted as not ELF" "$WORK/out" "1 not ELF"
 
