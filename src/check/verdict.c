@@ -42,13 +42,13 @@ static bool is_static(const struct elf_facts *f)
 	return f->kind == KIND_STATIC || f->kind == KIND_STATIC_PIE;
 }
 
-/* "Go binary (build-id note)", for reasons: how the language was told. */
+/* How the language was told, for reasons. */
 static const char *lang_evidence(const struct elf_facts *f)
 {
 	return f->lang == LANG_GO ? "Go binary (Go build-id note)" : "Rust binary (rustc named in DWARF or .comment)";
 }
 
-/* The linker flags a Go build passes on, for causes. */
+/* The cause of a Go binary's fixed address. */
 #define GO_PIE_HINT "Go builds fixed-address executables unless told -buildmode=pie"
 
 /* Join up to a few names into out: "a b c (+N more)". */
@@ -355,9 +355,14 @@ static void check_stack_clash(const struct elf_facts *f, struct verdict *v)
 {
 	char names[200];
 	size_t bad, seen = check_units_without(f, UNIT_STACK_CLASH, &bad, names, sizeof(names));
-	if (!seen && f->cu_count)
+	size_t c_units = 0;
+	for (size_t i = 0; i < f->cu_count; i++)
+		c_units += f->cus[i].is_c;
+	if (!seen && c_units)
 		say(v, ST_UNKNOWN, true, "DWARF units record no compiler options (clang without -grecord-command-line, "
 		    "gcc with -gno-record-gcc-switches): -fstack-clash-protection leaves no other trace");
+	else if (!seen && f->cu_count)
+		say(v, ST_UNKNOWN, true, "no C unit in the DWARF (%zu of other languages): nothing to tell", f->cu_count);
 	else if (!seen)
 		say(v, ST_UNKNOWN, true, "no DWARF: -fstack-clash-protection leaves no other trace");
 	else if (bad == 0)

@@ -1,7 +1,8 @@
 /*
  * sections.c — find the sections the other readers need (symbol tables,
- * dynamic, DWARF, .comment) and, for relocatable objects, the .note.GNU-stack marker
- * that decides whether the linker will make the final stack executable.
+ * dynamic, DWARF, .comment) and, for relocatable objects, the
+ * .note.GNU-stack marker that decides whether the linker will make the
+ * final stack executable, and a kernel module's .modinfo.
  * Section headers are optional in executables: everything here is a hint
  * that the segment-based readers do not depend on.
  */
@@ -74,6 +75,7 @@ static bool name_in_memory_is(struct section_names *n, uint64_t idx, const char 
 		names_open(n);
 	return n->whole && name_is(n, idx, want, len);
 }
+#define NAME_IN_MEMORY_IS(n, off, lit) name_in_memory_is(n, off, lit, sizeof(lit) - 1)
 
 static void note_section(struct elf_ctx *c, Elf_Scn *scn)
 {
@@ -132,7 +134,7 @@ int elf_read_sections(struct elf_ctx *c, struct elf_facts *f)
 		 */
 		if (sh.sh_flags & SHF_ALLOC) {
 			if (f->e_type == ET_REL && sh.sh_type == SHT_PROGBITS &&
-			    name_in_memory_is(&names, sh.sh_name, ".modinfo", strlen(".modinfo")))
+			    NAME_IN_MEMORY_IS(&names, sh.sh_name, ".modinfo"))
 				f->has_modinfo = true;
 			continue;
 		}
