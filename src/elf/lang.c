@@ -40,7 +40,9 @@ static bool comment_by_rustc(struct elf_ctx *c)
 
 void elf_read_lang(struct elf_ctx *c, struct elf_facts *f)
 {
-	if (f->lang != LANG_NATIVE || f->kind == KIND_OTHER || f->kind == KIND_REL || f->kind == KIND_KMOD || f->kind == KIND_DEBUG)
+	bool program = f->kind == KIND_EXEC || f->kind == KIND_PIE || f->kind == KIND_SHARED ||
+		       f->kind == KIND_STATIC || f->kind == KIND_STATIC_PIE;
+	if (f->lang != LANG_NATIVE || !program)
 		return;
 	if (units_by_rustc(f) || (!f->canary_ref && c->comment && comment_by_rustc(c)))
 		f->lang = LANG_RUST;
