@@ -111,9 +111,15 @@ static void test_pool_window_bounds_what_is_held(void **state)
 	run(&p, 2);
 	assert_int_equal(p.emitted, p.n);
 	assert_false(p.out_of_order);
-	/* a window of 1,024 per worker, plus what each worker holds between
-	 * emission and its next release */
-	assert_true(atomic_load(&p.peak) <= 2 * 1024 + 2 * 1024);
+	/*
+	 * At most a window (1,024 per worker) made and not yet emitted, plus
+	 * what a worker holds emitted but not yet released: it releases at its
+	 * next chunk, and a worker that made a whole window behind the slow
+	 * item and is then descheduled (a sanitizer build on a busy machine did
+	 * it) holds up to a window more. Far below the 50,000 it would be
+	 * without a window.
+	 */
+	assert_true(atomic_load(&p.peak) <= 3 * 2 * 1024);
 	assert_true(atomic_load(&p.peak) > 1024); /* it did run ahead of the slow item */
 }
 
