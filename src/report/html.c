@@ -258,8 +258,9 @@ static void html_end(struct reporter *r, const struct summary *sum)
 	for (size_t i = 0; i < s->npkgs; i++)
 		pk += s->pkgs[i].path[0] != '\0';
 	fprintf(r->out, "<p id=summary>%zu packages, %zu ELF files, %zu with findings (%zu findings), %zu not ELF, "
-			"%zu errors. Profile <b>%s</b> requires: %s.</p>\n",
-		pk, sum->elf, sum->with_findings, sum->findings, sum->skipped, sum->errors, r->o.policy->name, req);
+			"%zu errors, %zu warnings (nested archives). Profile <b>%s</b> requires: %s.</p>\n",
+		pk, sum->elf, sum->with_findings, sum->findings, sum->skipped, sum->errors, sum->warnings,
+		r->o.policy->name, req);
 	coverage_chart(r->out, sum);
 	worst_chart(r->out, s);
 	packages_table(r->out, s);

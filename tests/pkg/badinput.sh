@@ -48,5 +48,7 @@ contains "... and in JSON" "$WORK/out" '"member":"fx-1.0/testdata/broken.tar.*",
 contains "the package's ELF file is scanned" "$WORK/out" '"member":"fx-1.0/bin/fx","class"'
 expect_exit 0 "text: the summary counts the warning" "$HARDEN" scan "$WORK/fx-1.0.tar.xz"
 contains "text: warnings in the summary" "$WORK/out" "0 errors, 1 warnings \\(nested archives\\)"
+expect_exit 0 "html: the same scan" "$HARDEN" scan -f html -o "$WORK/fx.html" "$WORK/fx-1.0.tar.xz"
+contains "html: warnings in the summary" "$WORK/fx.html" "0 errors, 1 warnings \\(nested archives\\)"
 
 done_testing
