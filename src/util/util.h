@@ -110,8 +110,7 @@ struct walk_opts {
 	 */
 	const struct strvec *exclude;
 };
-/* True when an entry at path, named name, is left out by o's globs. */
-bool walk_excluded(const struct walk_opts *o, const char *path, const char *name);
+
 void walk_paths(char *const *roots, size_t n, const struct walk_opts *o,
 		struct strvec *files, struct strvec *errors);
 

@@ -41,7 +41,8 @@ static bool seen_before(struct walk *w, const struct stat *st)
 	return false;
 }
 
-bool walk_excluded(const struct walk_opts *o, const char *path, const char *name)
+/* True when an entry at path, named name, is left out by o's globs. */
+static bool walk_excluded(const struct walk_opts *o, const char *path, const char *name)
 {
 	for (size_t i = 0; o->exclude && i < o->exclude->n; i++) {
 		const char *glob = o->exclude->v[i];
