@@ -110,7 +110,6 @@ struct walk_opts {
 	 */
 	const struct strvec *exclude;
 };
-
 void walk_paths(char *const *roots, size_t n, const struct walk_opts *o,
 		struct strvec *files, struct strvec *errors);
 
