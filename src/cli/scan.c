@@ -67,7 +67,8 @@ static const char usage_text[] =
 	"\n"
 	"Properties: pie relro bind_now canary fortify nx rwx textrel rpath runpath ibt shstk\n"
 	"stack_clash stripped. Exit status: 0 clean, 1 findings, 2 unreadable input or usage error.\n"
-	"Configuration: /etc/harden.conf then $HARDEN_CONF (keys: profile, require, ignore, jobs).\n";
+	"Configuration: /etc/harden.conf then $HARDEN_CONF (keys: profile, require, ignore, jobs,\n"
+	"exclude).\n";
 
 static int config_key(const char *key, const char *value, void *ctx, struct herr *err)
 {
@@ -80,6 +81,10 @@ static int config_key(const char *key, const char *value, void *ctx, struct herr
 		return policy_require(&c->scan.policy, value, false, err);
 	if (!strcmp(key, "jobs")) {
 		c->scan.jobs = atoi(value);
+		return 0;
+	}
+	if (!strcmp(key, "exclude")) { /* one glob a line, added to --exclude's */
+		strvec_push(&c->exclude, value);
 		return 0;
 	}
 	/* keys of other commands share the file: ignore what is not ours */

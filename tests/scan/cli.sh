@@ -31,6 +31,9 @@ contains "--exclude NAME: the rest is" "$WORK/out" "tree/a"
 expect_exit 0 "--exclude PATH-GLOB" "$H" scan --exclude '*/sub/*' tree
 lacks "--exclude PATH-GLOB: the matching file is left out" "$WORK/out" "tree/sub/b"
 expect_exit 1 "--exclude does not apply to a root named on the command line" "$H" scan --exclude b tree/sub/b
+printf 'exclude = sub\n' > excl.conf
+expect_exit 0 "exclude = GLOB in the configuration" env HARDEN_CONF="$WORK/excl.conf" "$H" scan tree
+lacks "configuration exclude: the directory is left out" "$WORK/out" "tree/sub/b"
 printf 'tree\n' > list
 expect_exit 0 "--exclude applies to a directory in a --from list" "$H" scan --exclude sub --from list
 lacks "--from directory: excluded entry left out" "$WORK/out" "tree/sub/b"
