@@ -64,7 +64,8 @@ perl -MTime::HiRes -e 1 2>/dev/null && perl -MTime::HiRes=time -e '
 
 # zlib end to end
 mkdir -p "$work/dl"
-(cd "$work/dl" && timeout 60 apt-get source --download-only -qq zlib >/dev/null 2>&1)
+. "$TOP/scripts/apt-source.sh"
+apt_source_download "$work/dl" zlib 60
 tarball=$(ls "$work"/dl/zlib_*.orig.tar.* 2>/dev/null | head -1)
 if [ -z "$tarball" ]; then
 	echo "zlib build: skipped (no deb-src for zlib; enable deb-src and apt-get update)"

@@ -8,6 +8,7 @@
 # Skips, with a message, when deb-src entries or the network are missing.
 . "$TOP/tests/lib.sh"
 . "$TOP/tests/wrap/facts.inc"
+. "$TOP/scripts/apt-source.sh"
 command -v gcc >/dev/null && command -v readelf >/dev/null && command -v make >/dev/null ||
 	{ skip "gcc, make or readelf missing"; done_testing; exit; }
 export XDG_CACHE_HOME="$WORK/cache" HARDEN_CC_CONF="$WORK/empty.conf"
@@ -19,7 +20,7 @@ WRAPPED="$WORK/bin:$PATH"
 
 # fetch PACKAGE GLOB: download the source package, unpack its upstream tarball here
 fetch() {
-	mkdir -p "$WORK/dl" && (cd "$WORK/dl" && timeout 30 apt-get source --download-only -qq "$1" >/dev/null 2>&1)
+	mkdir -p "$WORK/dl" && apt_source_download "$WORK/dl" "$1" 30
 	t=$(ls "$WORK"/dl/$2 2>/dev/null | head -1)
 	[ -n "$t" ] && tar xf "$t" -C "$WORK" 2>/dev/null
 }
