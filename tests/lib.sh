@@ -14,6 +14,8 @@ skip()  { echo "# skip: $*"; }
 
 # check DESC CMD...: passes when CMD succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
+# is DESC GOT WANT: GOT must be exactly WANT
+is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 
 # expect_exit CODE DESC CMD...: passes when CMD exits with CODE; output kept in $WORK/out, $WORK/err.
 expect_exit() {

@@ -23,7 +23,6 @@ int main(int argc, char **argv)
 C
 { cat small.c; echo 'volatile char pad[128 * 1024] = { 1 };'; } > prog.c
 cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; sed 's/^/# /' "$WORK/cc.err"; }; }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 # scan CACHE-DIR FILE [OPTIONS]: JSON of FILE with that cache directory
 scan() { c=$1 f=$2; shift 2; HARDEN_CACHE_DIR=$c "$HARDEN" scan --format json "$@" "$f" 2>"$WORK/scan.err"; }
 entries() { ls "$1/dwarf" 2>/dev/null | wc -l; }

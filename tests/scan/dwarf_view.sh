@@ -24,7 +24,6 @@ cat > helper.c <<'C'
 #include <string.h>
 int helper(const char *s) { char t[16]; strncpy(t, s, sizeof(t) - 1); t[15] = 0; return (int)strlen(t); }
 C
-is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 build() { # OUT CFLAGS...: two units built with different flags
 	out=$1; shift
 	gcc -c "$@" -O2 -fstack-protector-strong main.c -o "$out.main.o" &&

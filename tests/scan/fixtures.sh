@@ -28,9 +28,6 @@ cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; cat "$WORK/cc.err" | se
 # state FILE PROP: the JSON state of PROP for FILE
 state() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r ".$2.state"; }
 field() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
-is() { # is DESC GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi
-}
 
 # --- PIE
 cc_ok -O2 -fPIE -pie prog.c -o pie

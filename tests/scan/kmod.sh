@@ -6,7 +6,6 @@
 cd "$WORK" || exit 1
 
 j() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 
 cat > obj.c <<'C'
 #include <string.h>

@@ -7,7 +7,6 @@ cd "$WORK" || exit 1
 export HARDEN_CACHE_DIR="$WORK/cache"
 
 j() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
-is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 
 cat > prog.c <<'C'
 #include <stdio.h>
