@@ -14,6 +14,8 @@ skip()  { echo "# skip: $*"; }
 
 # check DESC CMD...: passes when CMD succeeds.
 check() { d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
+# field FILE JQ: what harden scan --format json says of FILE, through jq -r
+field() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
 # is DESC GOT WANT: GOT must be exactly WANT
 is() { if [ "$2" = "$3" ]; then ok "$1"; else notok "$1: got '$2', want '$3'"; fi; }
 

@@ -27,7 +27,6 @@ cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; cat "$WORK/cc.err" | se
 
 # state FILE PROP: the JSON state of PROP for FILE
 state() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r ".$2.state"; }
-field() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
 
 # --- PIE
 cc_ok -O2 -fPIE -pie prog.c -o pie

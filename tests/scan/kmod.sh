@@ -5,7 +5,6 @@
 . "$TOP/tests/lib.sh"
 cd "$WORK" || exit 1
 
-j() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
 
 cat > obj.c <<'C'
 #include <string.h>
@@ -19,17 +18,17 @@ gcc -O2 -fno-stack-protector -c obj.c -o plain.o
 gcc -O2 -fno-stack-protector -c obj.c -o part.o && gcc -c modinfo.c -o info.o && ld -r part.o info.o -o marked.ko
 gcc -O2 -fstack-protector-all -c obj.c -o part2.o && ld -r part2.o info.o -o marked_ssp.ko
 
-is "object: type rel" "$(j plain.o .type)" rel
-is "object: no canary" "$(j plain.o .canary.state)" no
-is ".modinfo: type kmod" "$(j marked.ko .type)" kmod
-is ".modinfo: no __stack_chk_fail is unknown, not a finding" "$(j marked.ko .canary.state)" unknown
-is ".modinfo: __stack_chk_fail gives yes" "$(j marked_ssp.ko .canary.state)" yes
-is ".modinfo: fortify_panic gives yes" "$(j marked.ko .fortify.state)" yes
+is "object: type rel" "$(field plain.o .type)" rel
+is "object: no canary" "$(field plain.o .canary.state)" no
+is ".modinfo: type kmod" "$(field marked.ko .type)" kmod
+is ".modinfo: no __stack_chk_fail is unknown, not a finding" "$(field marked.ko .canary.state)" unknown
+is ".modinfo: __stack_chk_fail gives yes" "$(field marked_ssp.ko .canary.state)" yes
+is ".modinfo: fortify_panic gives yes" "$(field marked.ko .fortify.state)" yes
 printf 'int g(int n) { return n * 2; }\n' > bare.c
 gcc -O2 -c bare.c -o bare.o && ld -r bare.o info.o -o bare.ko
-is ".modinfo: no fortify_panic is n/a (libc's __*_chk do not apply)" "$(j bare.ko .fortify.state)" n/a
+is ".modinfo: no fortify_panic is n/a (libc's __*_chk do not apply)" "$(field bare.ko .fortify.state)" n/a
 is ".modinfo: no PIE, RELRO, NX or CET verdicts" \
-	"$(j marked.ko '[.pie.state, .relro.state, .nx.state, .ibt.state, .stack_clash.state] | unique | join(",")')" n/a
+	"$(field marked.ko '[.pie.state, .relro.state, .nx.state, .ibt.state, .stack_clash.state] | unique | join(",")')" n/a
 expect_exit 0 "a kernel module has no user-space findings" "$HARDEN" scan -p strict marked.ko
 contains "the text table says kmod" "$WORK/out" "^kmod "
 
@@ -57,10 +56,10 @@ C
 	echo 'obj-m := hello.o' > km/Kbuild
 	printf 'obj-m := hello.o\nccflags-y := -fno-stack-protector\n' > km_nossp/Kbuild
 	if make -C "$hdr" M="$WORK/km" modules >km.log 2>&1 && make -C "$hdr" M="$WORK/km_nossp" modules >>km.log 2>&1; then
-		is "kbuild module: type kmod" "$(j km/hello.ko .type)" kmod
-		is "kbuild module: the kernel's stack protector" "$(j km/hello.ko .canary.state)" yes
-		is "kbuild module: the kernel's FORTIFY_SOURCE" "$(j km/hello.ko .fortify.state)" yes
-		is "kbuild module with -fno-stack-protector: unknown" "$(j km_nossp/hello.ko .canary.state)" unknown
+		is "kbuild module: type kmod" "$(field km/hello.ko .type)" kmod
+		is "kbuild module: the kernel's stack protector" "$(field km/hello.ko .canary.state)" yes
+		is "kbuild module: the kernel's FORTIFY_SOURCE" "$(field km/hello.ko .fortify.state)" yes
+		is "kbuild module with -fno-stack-protector: unknown" "$(field km_nossp/hello.ko .canary.state)" unknown
 		expect_exit 0 "kbuild module: no findings" "$HARDEN" scan km/hello.ko
 		# built through harden cc: kbuild's own -fno-PIE, -fcf-protection=none... win, no FORTIFY under -nostdinc
 		mkdir -p km_wrapped hbin && cp km/hello.c km/Kbuild km_wrapped/

@@ -6,7 +6,6 @@
 cd "$WORK" || exit 1
 export HARDEN_CACHE_DIR="$WORK/cache"
 
-j() { "$HARDEN" scan --format json "$1" 2>/dev/null | jq -r "$2"; }
 
 cat > prog.c <<'C'
 #include <stdio.h>
@@ -30,32 +29,32 @@ gcc -O0 -fno-stack-protector -no-pie prog.c gonote.c -o go_nopie
 gcc -O0 -fno-stack-protector prog.c rustc.c -o rust_marked
 gcc -O0 -fstack-protector-all prog.c rustc.c -o rust_with_c_canary
 
-is "C program: no canary" "$(j plain .canary.state)" no
-is "C program: no FORTIFY" "$(j plain .fortify.state)" no
-is "C program: no language" "$(j plain .language)" null
-is "Go note: language go" "$(j go_marked .language)" go
-is "Go note: canary n/a" "$(j go_marked .canary.state)" n/a
-is "Go note: FORTIFY n/a" "$(j go_marked .fortify.state)" n/a
+is "C program: no canary" "$(field plain .canary.state)" no
+is "C program: no FORTIFY" "$(field plain .fortify.state)" no
+is "C program: no language" "$(field plain .language)" null
+is "Go note: language go" "$(field go_marked .language)" go
+is "Go note: canary n/a" "$(field go_marked .canary.state)" n/a
+is "Go note: FORTIFY n/a" "$(field go_marked .fortify.state)" n/a
 is "Go note: the FORTIFY reason names the runtime's calls" \
-	"$(j go_marked .fortify.reason | grep -c 'runtime calls strcpy')" 1
+	"$(field go_marked .fortify.reason | grep -c 'runtime calls strcpy')" 1
 is "Go note: no canary or FORTIFY finding" \
-	"$(j go_marked '[.findings[].property | select(. == "canary" or . == "fortify")] | length')" 0
+	"$(field go_marked '[.findings[].property | select(. == "canary" or . == "fortify")] | length')" 0
 expect_exit 1 "Go note, fixed address: a PIE finding" "$HARDEN" scan go_nopie
 contains "the PIE cause names -buildmode=pie" "$WORK/out" "buildmode=pie"
-is "rustc in .comment: language rust" "$(j rust_marked .language)" rust
-is "rustc in .comment: canary n/a" "$(j rust_marked .canary.state)" n/a
-is "rustc in .comment, C part with a canary: canary yes" "$(j rust_with_c_canary .canary.state)" yes
+is "rustc in .comment: language rust" "$(field rust_marked .language)" rust
+is "rustc in .comment: canary n/a" "$(field rust_marked .canary.state)" n/a
+is "rustc in .comment, C part with a canary: canary yes" "$(field rust_with_c_canary .canary.state)" yes
 
 if command -v go >/dev/null 2>&1; then
 	export GOCACHE="$WORK/gocache" GOPATH="$WORK/gopath" GOFLAGS=-mod=mod GO111MODULE=off
 	printf 'package main\nimport ("fmt"; "os")\nfunc main() { fmt.Println(len(os.Args)) }\n' > hello.go
 	if CGO_ENABLED=0 go build -o go_static hello.go 2>go.err && go build -buildmode=pie -o go_pie hello.go 2>>go.err; then
-		is "go build: language go" "$(j go_static .language)" go
-		is "go build: canary n/a" "$(j go_static .canary.state)" n/a
-		is "go build: static, fixed address" "$(j go_static .pie.state)" no
-		is "go build: cause names -buildmode=pie" "$(j go_static '.findings[] | select(.property=="pie") | .cause' | grep -c buildmode=pie)" 1
-		is "go build -buildmode=pie: PIE" "$(j go_pie .pie.state)" yes
-		is "go build -buildmode=pie: canary n/a" "$(j go_pie .canary.state)" n/a
+		is "go build: language go" "$(field go_static .language)" go
+		is "go build: canary n/a" "$(field go_static .canary.state)" n/a
+		is "go build: static, fixed address" "$(field go_static .pie.state)" no
+		is "go build: cause names -buildmode=pie" "$(field go_static '.findings[] | select(.property=="pie") | .cause' | grep -c buildmode=pie)" 1
+		is "go build -buildmode=pie: PIE" "$(field go_pie .pie.state)" yes
+		is "go build -buildmode=pie: canary n/a" "$(field go_pie .canary.state)" n/a
 	else
 		notok "go build failed: $(head -3 go.err)"
 	fi
@@ -66,11 +65,11 @@ fi
 if command -v rustc >/dev/null 2>&1; then
 	printf 'fn main() { let v: Vec<String> = std::env::args().collect(); println!("{}", v.len()); }\n' > hello.rs
 	if rustc -O -g hello.rs -o rust_dbg 2>rust.err; then
-		is "rustc -g: language rust (DWARF)" "$(j rust_dbg .language)" rust
-		is "rustc -g: canary n/a" "$(j rust_dbg .canary.state)" n/a
-		is "rustc -g: FORTIFY n/a" "$(j rust_dbg .fortify.state)" n/a
+		is "rustc -g: language rust (DWARF)" "$(field rust_dbg .language)" rust
+		is "rustc -g: canary n/a" "$(field rust_dbg .canary.state)" n/a
+		is "rustc -g: FORTIFY n/a" "$(field rust_dbg .fortify.state)" n/a
 		strip -R .comment rust_dbg -o rust_bare
-		is "rustc, stripped of DWARF and .comment: no longer told" "$(j rust_bare .language)" null
+		is "rustc, stripped of DWARF and .comment: no longer told" "$(field rust_bare .language)" null
 	else
 		notok "rustc failed: $(head -3 rust.err)"
 	fi
