@@ -25,9 +25,7 @@ echo "corpus: $n ELF files (slow peers: $sample of them)"
 
 # Every harden run below names its cache; none touches ~/.cache.
 export HARDEN_CACHE_DIR="$work/warm"
-# A new empty cache directory for a cold run. Old ones are kept until the end:
-# deleting thousands of entries just before a run makes the file system's
-# inode allocation slower than a first scan on a quiet machine would see.
+# A new empty cache directory for a cold run; all are deleted at the end.
 fresh_cache() { HARDEN_CACHE_DIR=$(mktemp -d "$work/cold.XXXXXX")/cache; }
 
 # seconds CMD...: best wall time of 3 runs (page cache warm after the first);

@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh [--build-only]
 set -e
 PKGS="gcc make pkg-config binutils libelf-dev libdw-dev libjansson-dev libarchive-dev \
-libseccomp-dev libssl-dev libsqlite3-dev libdeflate-dev libcmocka-dev elfutils jq \
+libseccomp-dev libssl-dev libsqlite3-dev libdeflate-dev libcmocka-dev elfutils jq sqlite3 \
 gcc-multilib binutils-s390x-linux-gnu \
 gpgv gpg xz-utils bzip2 strace zstd dwz"
 # harden dlopen()s these by SONAME when first needed (src/dl/): no DT_NEEDED

@@ -348,10 +348,11 @@ int cmd_scan(int argc, char **argv)
 	} else {
 		keep_freed_memory();
 		char *cache_dir = c.no_cache ? NULL : dwarf_cache_default_dir();
-		c.scan.elf.cache_dir = cache_dir;
+		c.scan.elf.cache = dwarf_cache_open(cache_dir);
 		c.scan.elf.debug_index = c.scan.elf.dwarf ? debug_index_new(c.scan.elf.debug_root) : NULL;
 		status = run(&c, argc, argv);
 		debug_index_free(c.scan.elf.debug_index);
+		dwarf_cache_close(c.scan.elf.cache);
 		free(cache_dir);
 	}
 	strvec_clear(&c.require);

@@ -99,14 +99,17 @@ struct libcrypto {
 	LIBCRYPTO_FUNCTIONS(DL_POINTER)
 };
 
-/* Every SQLite function harden calls (the scan history: --db, diff, history). */
+/* Every SQLite function harden calls (the scan history: --db, diff, history; the DWARF cache). */
 #define LIBSQLITE3_FUNCTIONS(X) \
+	X(sqlite3_bind_blob) \
 	X(sqlite3_bind_int) \
 	X(sqlite3_bind_int64) \
 	X(sqlite3_bind_null) \
 	X(sqlite3_bind_text) \
 	X(sqlite3_busy_timeout) \
 	X(sqlite3_close) \
+	X(sqlite3_column_blob) \
+	X(sqlite3_column_bytes) \
 	X(sqlite3_column_int) \
 	X(sqlite3_column_int64) \
 	X(sqlite3_column_text) \

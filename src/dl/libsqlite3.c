@@ -1,6 +1,7 @@
 /*
  * libsqlite3.c — libsqlite3.so.0, loaded the first time the scan history is
- * opened (`harden scan --db`, `harden diff`, `harden history`).
+ * opened (`harden scan --db`, `harden diff`, `harden history`) or the DWARF
+ * cache is (which does without it: no cache).
  */
 #include "dl/dl.h"
 

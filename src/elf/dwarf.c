@@ -7,7 +7,7 @@
  *
  * It is also by far the costliest part of a scan (inflating libc's 4 MB of
  * compressed .debug_* sections for 1,745 units), and its answer never
- * changes for a file that does not: when opts->cache_dir is set, results
+ * changes for a file that does not: when opts->cache is set, results
  * are kept in the DWARF cache (dwarf_cache.h), keyed by the stat of the
  * file the DWARF came from. Only results read from an open file are cached:
  * an image in memory (an archive member) has no stat to key on.
@@ -225,7 +225,7 @@ static const struct libdw *need_libdw(struct herr *err)
 static bool cache_key(const struct elf_read_opts *o, int fd, struct dwarf_cache_key *k)
 {
 	struct stat st;
-	if (!o->cache_dir || fd < 0 || fstat(fd, &st) != 0)
+	if (!o->cache || fd < 0 || fstat(fd, &st) != 0)
 		return false;
 	dwarf_cache_key_stat(k, &st);
 	return true;
@@ -238,7 +238,7 @@ static void cache_store(const struct elf_read_opts *o, int fd, const struct dwar
 	struct dwarf_cache_key now;
 	if (cache_key(o, fd, &now) && now.dev == k->dev && now.ino == k->ino && now.size == k->size &&
 	    now.mtime_ns == k->mtime_ns && now.ctime_ns == k->ctime_ns)
-		dwarf_cache_store(o->cache_dir, k, f);
+		dwarf_cache_store(o->cache, k, f);
 }
 
 /* Read the units of the separate debug file at key->path and cache them; -1 with err set when libdw is missing. */
@@ -275,9 +275,9 @@ static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, str
 	int rc = 0;
 	/* a cached result needs only the debug file's stat: it is opened on a miss only */
 	bool hit = false;
-	if (o->cache_dir && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (o->cache && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		dwarf_cache_key_stat(&key, &st);
-		hit = dwarf_cache_load(o->cache_dir, &key, f);
+		hit = dwarf_cache_load(o->cache, &key, f);
 	}
 	if (!hit)
 		rc = read_debug_file(o, &key, f, err);
@@ -302,7 +302,7 @@ int elf_read_dwarf(struct elf_ctx *c, const struct elf_read_opts *o, struct elf_
 		return read_separate(o, f, c->err);
 	struct dwarf_cache_key key = { .kind = DWARF_CACHE_IN_FILE, .path = c->name, .build_id = f->build_id };
 	bool cached = !c->data && cache_key(o, c->fd, &key);
-	if (cached && dwarf_cache_load(o->cache_dir, &key, f))
+	if (cached && dwarf_cache_load(o->cache, &key, f))
 		return 0;
 	const struct libdw *lib = need_libdw(c->err);
 	if (!lib)

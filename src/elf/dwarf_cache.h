@@ -5,7 +5,8 @@
  * inflating megabytes of compressed .debug_* sections again.
  *
  * Private to elf/ (and to its fuzz target and tests): other subsystems see
- * only elf_read_opts.cache_dir and dwarf_cache_default_dir() in elf/elf.h.
+ * only elf_read_opts.cache and dwarf_cache_open(), _close() and
+ * _default_dir() in elf/elf.h.
  */
 #ifndef HARDEN_ELF_DWARF_CACHE_H
 #define HARDEN_ELF_DWARF_CACHE_H
@@ -59,22 +60,24 @@ int dwarf_cache_decode(const void *data, size_t size, const struct dwarf_cache_k
 		       struct elf_facts *f);
 
 /*
- * The store. load() returns true and fills f (as decode()) on a hit.
- * store() writes the entry atomically (temporary file, then rename), so
- * concurrent harden processes and workers never see half an entry; it
- * gives up silently when the directory cannot be created or written: a
- * cache is an optimisation, never a reason to fail. It also declines
- * files changed within the last second, whose timestamps could still be
- * equal after a further change (git's "racy" files).
+ * The store (struct dwarf_cache, opened by dwarf_cache_open() in elf/elf.h;
+ * one per scan, shared by its workers). load() returns true and fills f (as
+ * decode()) on a hit. store() queues the entry; the queue is written in one
+ * transaction when it grows, and at dwarf_cache_close(). It declines files
+ * changed within the last second, whose timestamps could still be equal
+ * after a further change (git's "racy" files). put() queues entry bytes as
+ * they are, unchecked: store() after encoding, and tests planting entries.
+ * Nothing here ever fails loudly: a cache is an optimisation.
  */
-bool dwarf_cache_load(const char *dir, const struct dwarf_cache_key *k, struct elf_facts *f);
-void dwarf_cache_store(const char *dir, const struct dwarf_cache_key *k, const struct elf_facts *f);
+bool dwarf_cache_load(struct dwarf_cache *c, const struct dwarf_cache_key *k, struct elf_facts *f);
+void dwarf_cache_store(struct dwarf_cache *c, const struct dwarf_cache_key *k, const struct elf_facts *f);
+void dwarf_cache_put(struct dwarf_cache *c, const struct dwarf_cache_key *k, const void *entry, size_t len);
 
 /* FNV-1a, 64 bits: entry names and the entry checksum (damage, not attack). */
 uint64_t dwarf_cache_hash(const void *data, size_t n, uint64_t h);
 #define DWARF_CACHE_HASH_SEED 0xcbf29ce484222325ULL
 
-/* The entry's file name under dir: "dwarf/" and a hash of kind and path. */
-char *dwarf_cache_entry_path(const char *dir, const struct dwarf_cache_key *k);
+/* The entry's name (its key in the database): a 63-bit hash of kind and path. */
+uint64_t dwarf_cache_entry_name(const struct dwarf_cache_key *k);
 
 #endif

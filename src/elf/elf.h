@@ -117,7 +117,7 @@ struct elf_read_opts {
 	bool dwarf;             /* read DW_AT_producer of every unit */
 	const char *debug_root; /* default /usr/lib/debug */
 	struct debug_index *debug_index; /* of debug_root; NULL: open each candidate */
-	const char *cache_dir;  /* keep DWARF results here (see dwarf_cache.h); NULL: no cache */
+	struct dwarf_cache *cache; /* keep DWARF results here (see dwarf_cache.h); NULL: no cache */
 	/*
 	 * Symbol tables bigger than this (entries and names, in bytes) are read
 	 * by their imports only (elf/imports.c); 0: 64 KiB. Tests and fuzzing
@@ -128,9 +128,18 @@ struct elf_read_opts {
 
 /*
  * The DWARF cache's directory: $HARDEN_CACHE_DIR, else $XDG_CACHE_HOME/harden,
- * else $HOME/.cache/harden; NULL when none of them is set. Created on first write.
+ * else $HOME/.cache/harden; NULL when none of them is set.
  */
 char *dwarf_cache_default_dir(void);
+
+/*
+ * The DWARF cache in dir (NULL: none, and NULL is returned), for one scan
+ * and all its workers. Nothing is read or created until a file with DWARF
+ * is met; close() writes what the scan found and frees it.
+ */
+struct dwarf_cache;
+struct dwarf_cache *dwarf_cache_open(const char *dir);
+void dwarf_cache_close(struct dwarf_cache *c);
 
 /* True when the bytes start with the ELF magic. */
 bool elf_is_elf(const void *data, size_t size);

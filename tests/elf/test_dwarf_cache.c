@@ -1,7 +1,8 @@
 /*
  * The DWARF cache's entry codec and store: a result survives the round
- * trip; an entry for another key, a truncated, scribbled or lying entry is
- * a miss and never a crash; a planted entry is what a cached read returns
+ * trip (through the queue and through the database); an entry for another
+ * key, a truncated, scribbled or lying entry is a miss and never a crash; a
+ * damaged database is replaced; a planted entry is what a cached read returns
  * (so the cache really is read), until the file changes; images in memory
  * are never cached. Entries are copied into exactly-sized heap buffers so
  * that ASan (make check-san) catches any read past the end.
@@ -244,35 +245,100 @@ static void test_store_and_load(void **state)
 {
 	(void)state;
 	struct elf_facts f, g;
-	char dir[300];
+	char dir[300], db[340];
 	snprintf(dir, sizeof(dir), "%s/cache/deeper", tmpdir);
+	snprintf(db, sizeof(db), "%s/dwarf.sqlite", dir);
 	sample_facts(&f);
 	memset(&g, 0, sizeof(g));
-	assert_false(dwarf_cache_load(dir, &base_key, &g));
-	dwarf_cache_store(dir, &base_key, &f); /* creates the directories */
-	char *entry = dwarf_cache_entry_path(dir, &base_key);
-	assert_true(exists(entry));
-	assert_true(dwarf_cache_load(dir, &base_key, &g));
+	struct dwarf_cache *c = dwarf_cache_open(dir);
+	assert_false(dwarf_cache_load(c, &base_key, &g));
+	dwarf_cache_store(c, &base_key, &f); /* queued */
+	assert_true(dwarf_cache_load(c, &base_key, &g)); /* served from the queue */
 	assert_same_units(&f, &g);
 	elf_facts_free(&g);
-	struct dwarf_cache_key other = base_key;
-	other.ctime_ns++;
-	assert_false(dwarf_cache_load(dir, &other, &g));
 
 	/* a file changed less than a second ago is not cached */
 	struct dwarf_cache_key fresh = base_key;
 	fresh.path = "/fresh";
 	fresh.ctime_ns = (uint64_t)time(NULL) * 1000000000u;
-	dwarf_cache_store(dir, &fresh, &f);
-	char *fresh_entry = dwarf_cache_entry_path(dir, &fresh);
-	assert_false(exists(fresh_entry));
+	dwarf_cache_store(c, &fresh, &f);
+	dwarf_cache_close(c); /* writes the queue; created the directories */
+	assert_true(exists(db));
+
+	c = dwarf_cache_open(dir);
+	assert_true(dwarf_cache_load(c, &base_key, &g)); /* from the database */
+	assert_same_units(&f, &g);
+	elf_facts_free(&g);
+	struct dwarf_cache_key other = base_key;
+	other.ctime_ns++;
+	assert_false(dwarf_cache_load(c, &other, &g));
+	assert_false(dwarf_cache_load(c, &fresh, &g));
+	dwarf_cache_close(c);
 
 	/* a directory that cannot exist: silently nothing */
-	dwarf_cache_store("/dev/null/cache", &base_key, &f);
-	assert_false(dwarf_cache_load("/dev/null/cache", &base_key, &g));
-	free(entry);
-	free(fresh_entry);
+	c = dwarf_cache_open("/dev/null/cache");
+	dwarf_cache_store(c, &base_key, &f);
+	dwarf_cache_close(c);
+	c = dwarf_cache_open("/dev/null/cache");
+	assert_false(dwarf_cache_load(c, &base_key, &g));
+	dwarf_cache_close(c);
+	assert_null(dwarf_cache_open(NULL));
+	dwarf_cache_close(NULL);
 	elf_facts_free(&f);
+}
+
+/* A file where the database should be is replaced by a database. */
+static void test_damaged_database_is_replaced(void **state)
+{
+	(void)state;
+	char dir[300], db[340];
+	snprintf(dir, sizeof(dir), "%s/damaged", tmpdir);
+	snprintf(db, sizeof(db), "%s/dwarf.sqlite", dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	FILE *fp = fopen(db, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 1000; i++)
+		fputs("not a database ", fp);
+	fclose(fp);
+	struct elf_facts f, g;
+	sample_facts(&f);
+	memset(&g, 0, sizeof(g));
+	struct dwarf_cache *c = dwarf_cache_open(dir);
+	assert_false(dwarf_cache_load(c, &base_key, &g));
+	dwarf_cache_store(c, &base_key, &f);
+	dwarf_cache_close(c);
+	c = dwarf_cache_open(dir);
+	assert_true(dwarf_cache_load(c, &base_key, &g));
+	assert_same_units(&f, &g);
+	dwarf_cache_close(c);
+	elf_facts_free(&f);
+	elf_facts_free(&g);
+}
+
+/* Damaged entries in a sound database: planted bytes are a miss, then rewritten. */
+static void test_damaged_entry_is_a_miss(void **state)
+{
+	(void)state;
+	char dir[300];
+	snprintf(dir, sizeof(dir), "%s/entry", tmpdir);
+	struct elf_facts f, g;
+	sample_facts(&f);
+	memset(&g, 0, sizeof(g));
+	struct buf b = { 0 };
+	encode(&f, &b);
+	struct dwarf_cache *c = dwarf_cache_open(dir);
+	dwarf_cache_put(c, &base_key, b.p, b.len / 2);
+	dwarf_cache_close(c);
+	c = dwarf_cache_open(dir);
+	assert_false(dwarf_cache_load(c, &base_key, &g));
+	dwarf_cache_store(c, &base_key, &f);
+	dwarf_cache_close(c);
+	c = dwarf_cache_open(dir);
+	assert_true(dwarf_cache_load(c, &base_key, &g));
+	dwarf_cache_close(c);
+	buf_free(&b);
+	elf_facts_free(&f);
+	elf_facts_free(&g);
 }
 
 /*
@@ -295,7 +361,8 @@ static void test_planted_entry_is_served(void **state)
 	snprintf(cmd, sizeof(cmd), "gcc -g -O1 -o %s %s", bin, src);
 	assert_int_equal(system(cmd), 0);
 
-	struct elf_read_opts o = { .dwarf = true, .debug_root = "/nonexistent", .cache_dir = dir };
+	struct dwarf_cache *cache = dwarf_cache_open(dir);
+	struct elf_read_opts o = { .dwarf = true, .debug_root = "/nonexistent", .cache = cache };
 	struct elf_facts real, got, planted;
 	struct herr err;
 	struct stat st;
@@ -311,13 +378,7 @@ static void test_planted_entry_is_served(void **state)
 	add_unit(&planted, "planted.c", "GNU C17 12.2.0 -O3");
 	struct buf b = { 0 };
 	dwarf_cache_encode(&k, &planted, &b);
-	char *entry = dwarf_cache_entry_path(dir, &k);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/dwarf", dir);
-	assert_int_equal(system(cmd), 0);
-	FILE *out = fopen(entry, "w");
-	assert_non_null(out);
-	assert_int_equal(fwrite(b.p, 1, b.len, out), b.len);
-	fclose(out);
+	dwarf_cache_put(cache, &k, b.p, b.len);
 
 	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &got, &err), 0);
 	assert_int_equal(got.cu_count, 1);
@@ -325,13 +386,13 @@ static void test_planted_entry_is_served(void **state)
 	elf_facts_free(&got);
 
 	/* without the cache, the truth */
-	o.cache_dir = NULL;
+	o.cache = NULL;
 	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &got, &err), 0);
 	assert_string_equal(got.cus[0].opt, "1");
 	elf_facts_free(&got);
 
 	/* a changed file (ctime moves) is never served the planted entry */
-	o.cache_dir = dir;
+	o.cache = cache;
 	assert_int_equal(fchmod(fd, 0700), 0);
 	assert_int_equal(elf_facts_read_fd(bin, fd, (size_t)st.st_size, NULL, 0, &o, &got, &err), 0);
 	assert_string_equal(got.cus[0].opt, "1");
@@ -341,17 +402,19 @@ static void test_planted_entry_is_served(void **state)
 	/* an image in memory has no stat key: read, never cached */
 	char memdir[300];
 	snprintf(memdir, sizeof(memdir), "%s/memory", tmpdir);
-	o.cache_dir = memdir;
+	struct dwarf_cache *memcache = dwarf_cache_open(memdir);
+	o.cache = memcache;
 	struct buf img = { 0 };
 	assert_int_equal(read_file(bin, &img, NULL), 0);
 	assert_int_equal(elf_facts_read("mem", img.p, img.len, &o, &got, &err), 0);
 	assert_true(got.has_debug);
+	dwarf_cache_close(memcache);
 	assert_false(exists(memdir));
 	elf_facts_free(&got);
 
 	buf_free(&img);
 	buf_free(&b);
-	free(entry);
+	dwarf_cache_close(cache);
 	close(fd);
 	elf_facts_free(&real);
 	elf_facts_free(&planted);
@@ -380,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_truncated_and_scribbled),
 		cmocka_unit_test(test_lying_entries),
 		cmocka_unit_test(test_store_and_load),
+		cmocka_unit_test(test_damaged_database_is_replaced),
+		cmocka_unit_test(test_damaged_entry_is_a_miss),
 		cmocka_unit_test(test_planted_entry_is_served),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

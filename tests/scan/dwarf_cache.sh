@@ -1,9 +1,10 @@
 # The DWARF cache, end to end with real gcc output: a second scan gives the
-# same JSON and is served from the cache (its entry is not rewritten); a
+# same JSON and is served from the cache (the database is not written); a
 # rebuilt binary or debug file at the same path is never served the old
-# entry; a damaged entry is ignored and rewritten; an unusable cache
-# directory is skipped silently; --no-cache writes nothing; the directory
-# follows HARDEN_CACHE_DIR, XDG_CACHE_HOME, HOME; concurrent scans agree.
+# entry; a damaged entry is ignored and rewritten, a damaged database
+# replaced; an unusable cache directory is skipped silently; --no-cache
+# writes nothing; the directory follows HARDEN_CACHE_DIR, XDG_CACHE_HOME,
+# HOME; concurrent scans agree. The database is looked into with sqlite3.
 . "$TOP/tests/lib.sh"
 cd "$WORK" || exit 1
 
@@ -25,9 +26,13 @@ C
 cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; sed 's/^/# /' "$WORK/cc.err"; }; }
 # scan CACHE-DIR FILE [OPTIONS]: JSON of FILE with that cache directory
 scan() { c=$1 f=$2; shift 2; HARDEN_CACHE_DIR=$c "$HARDEN" scan --format json "$@" "$f" 2>"$WORK/scan.err"; }
-entries() { ls "$1/dwarf" 2>/dev/null | wc -l; }
-# the one entry's inode: a hit leaves it alone, a miss renames a new file over it
-inode() { stat -c %i "$1"/dwarf/* 2>/dev/null; }
+command -v sqlite3 >/dev/null || { skip "sqlite3 (the command) is not installed"; done_testing; exit 0; }
+db() { sqlite3 "$1/dwarf.sqlite" "$2"; }
+entries() { if [ -f "$1/dwarf.sqlite" ]; then db "$1" 'SELECT count(*) FROM entry'; else echo 0; fi; }
+# the database file's modification time and size: a warm run does not write it
+stamp() { stat -c '%y %s' "$1/dwarf.sqlite"; }
+# the entries' bytes
+content() { db "$1" 'SELECT name, hex(data) FROM entry ORDER BY name' | md5sum; }
 # files changed within the last second are not cached (racy timestamps): age them
 settle() { sleep 1.2; }
 
@@ -43,9 +48,9 @@ is "in-file: one entry written" "$(entries "$C1")" 1
 check "in-file: second run gives the same JSON" cmp -s run1.json run2.json
 check "in-file: the same JSON as without the cache" cmp -s run1.json truth.json
 is "in-file: units read" "$(jq -r '.dwarf.units[0].optimization' run2.json)" 2
-ino=$(inode "$C1")
+st=$(stamp "$C1")
 scan "$C1" prog > run3.json
-is "in-file: a warm run reads the entry and does not rewrite it" "$(inode "$C1")" "$ino"
+is "in-file: a warm run reads the entry and does not write the database" "$(stamp "$C1")" "$st"
 check "in-file: stderr stays quiet" test ! -s "$WORK/scan.err"
 
 # --- the binary changes at the same path: the old entry is not used
@@ -69,24 +74,38 @@ is "racy: a just-written file is not cached" "$(entries "$C2")" 0
 is "racy: and still reported right" "$(jq -r '.dwarf.units[0].optimization' fresh.json)" 1
 
 # --- damaged entries: truncated, scribbled, emptied: ignored and rewritten
+scan "$C1" prog --no-cache > want.json
+good=$(content "$C1")
 for damage in truncate scribble empty; do
-	scan "$C1" prog --no-cache > want.json
-	e=$(ls "$C1"/dwarf/*)
 	case $damage in
-	truncate) truncate -s $(($(stat -c %s "$e") / 2)) "$e" ;;
-	scribble) printf 'XXXXXXXX' | dd of="$e" bs=1 seek=60 conv=notrunc 2>/dev/null ;;
-	empty) : > "$e" ;;
+	truncate) db "$C1" 'UPDATE entry SET data = substr(data, 1, length(data) / 2)' ;;
+	scribble) db "$C1" "UPDATE entry SET data = CAST(substr(data, 1, 60) || x'5858585858585858' || substr(data, 69) AS BLOB)" ;;
+	empty) db "$C1" "UPDATE entry SET data = x''" ;;
 	esac
-	before=$(inode "$C1")
+	check "$damage entry: damaged" test "$(content "$C1")" != "$good"
 	scan "$C1" prog > got.json
 	check "$damage entry: the result is still right" cmp -s got.json want.json
 	check "$damage entry: no error" test ! -s "$WORK/scan.err"
-	after=$(inode "$C1")
-	check "$damage entry: rewritten" test "$before" != "$after"
+	is "$damage entry: rewritten" "$(content "$C1")" "$good"
+	st=$(stamp "$C1")
 	scan "$C1" prog > got2.json
-	is "$damage entry: the rewritten entry is used" "$(inode "$C1")" "$after"
+	is "$damage entry: the rewritten entry is used" "$(stamp "$C1")" "$st"
 	check "$damage entry: and right" cmp -s got2.json want.json
 done
+
+# --- a damaged database (here: not a database at all) is replaced
+head -c 20000 /dev/urandom > "$C1/dwarf.sqlite"
+scan "$C1" prog > got.json
+check "damaged database: the result is still right" cmp -s got.json want.json
+check "damaged database: no error" test ! -s "$WORK/scan.err"
+is "damaged database: replaced, with the entry" "$(entries "$C1")" 1
+# torn pages behind a sound header (synchronous=OFF and a power cut): the same
+dd if=/dev/urandom of="$C1/dwarf.sqlite" bs=4096 seek=1 count=1 conv=notrunc 2>/dev/null
+check "torn database: damaged" sh -c "! sqlite3 '$C1/dwarf.sqlite' 'SELECT count(*), sum(length(data)) FROM entry' 2>/dev/null"
+scan "$C1" prog > got.json
+check "torn database: the result is still right" cmp -s got.json want.json
+check "torn database: no error" test ! -s "$WORK/scan.err"
+is "torn database: replaced, with the entry" "$(entries "$C1")" 1
 
 # --- separate debug info found by build-id under --debug-root
 cc_ok -g -O2 -fstack-protector-strong small.c -o sep.full
@@ -105,14 +124,14 @@ is "separate: the debug file is found" "$(jq -r '.dwarf.debug_file' sep1.json)" 
 is "separate: its units are read" "$(jq -r '.dwarf.units[0].stack_protector' sep1.json)" strong
 is "separate: one entry written" "$(entries "$C3")" 1
 check "separate: second run gives the same JSON" cmp -s sep1.json sep2.json
-ino=$(inode "$C3")
+st=$(stamp "$C3")
 scan "$C3" sep --debug-root "$WORK/dbg" > sep3.json
-is "separate: a warm run reads the entry" "$(inode "$C3")" "$ino"
+is "separate: a warm run reads the entry" "$(stamp "$C3")" "$st"
 # (strace exits with harden's status, 1 for findings: whether it traced is whether it wrote)
 strace -f -e trace=open,openat -o trace.sep env HARDEN_CACHE_DIR="$C3" "$HARDEN" scan --debug-root "$WORK/dbg" sep >/dev/null 2>&1
 if [ -s trace.sep ]; then
 	lacks "strace: a warm run does not open the debug file (its stat is the key)" trace.sep "\.debug\""
-	contains "strace: ... but reads the entry" trace.sep "$C3/dwarf/[0-9a-f]{16}\""
+	contains "strace: ... but reads the database" trace.sep "$C3/dwarf.sqlite\""
 fi
 # another debug file put at the same path: never the old entry
 cp other.debug "$dbgfile"
@@ -129,7 +148,7 @@ check "--no-cache: nothing written" test ! -e "$C4"
 # reading, seen by strace: the warm scan opens the entry, --no-cache opens nothing under the cache
 strace -f -e trace=open,openat -o trace.ok env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan prog >/dev/null 2>&1
 if [ -s trace.ok ]; then
-	contains "strace: a warm scan opens its entry" trace.ok "$C1/dwarf/[0-9a-f]{16}\""
+	contains "strace: a warm scan opens the database" trace.ok "$C1/dwarf.sqlite\""
 	strace -f -e trace=open,openat -o trace.nc env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan --no-cache prog >/dev/null 2>&1
 	lacks "strace: --no-cache opens nothing in the cache" trace.nc "$C1"
 else
@@ -169,7 +188,8 @@ wait
 same=0
 for i in 1 2 3 4; do cmp -s "many.$i" many.want && same=$((same + 1)); done
 is "concurrent: four processes give the right result" "$same" 4
-is "concurrent: one entry per file, no temporary left" "$(ls -A "$C5/dwarf" | wc -l)" 7
+is "concurrent: one entry per file" "$(entries "$C5")" 7
+is "concurrent: nothing left beside the database" "$(ls -A "$C5")" dwarf.sqlite
 HARDEN_CACHE_DIR=$C5 "$HARDEN" scan --format json --debug-root "$WORK/dbg" p? s? > many.warm 2>/dev/null
 check "concurrent: the warm result is right" cmp -s many.warm many.want
 
