@@ -28,11 +28,12 @@ export HARDEN_CACHE_DIR="$work/warm"
 # A new empty cache directory for a cold run; all are deleted at the end.
 fresh_cache() { HARDEN_CACHE_DIR=$(mktemp -d "$work/cold.XXXXXX")/cache; }
 
-# seconds CMD...: best wall time of 3 runs (page cache warm after the first);
-# with BEFORE set, that command runs before each (untimed)
+# seconds CMD...: best wall time of RUNS runs (default 7; 3 for the slow
+# peers), the page cache warm after the first; with BEFORE set, that command
+# runs before each (untimed). Single runs of the fast tools move by 5%.
 best() {
 	b=""
-	for _ in 1 2 3; do
+	for _ in $(seq "${RUNS:-7}"); do
 		${BEFORE:-:}
 		s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
 		t=$(echo "$e - $s" | bc -l)
@@ -41,6 +42,13 @@ best() {
 	echo "$b"
 }
 rate() { echo "scale=1; $1 / $2" | bc -l; }
+# microseconds of CPU (user + system) per corpus file, CMD... run 10 times
+# (/usr/bin/time counts in 10 ms steps: over 10 runs, 1 ms per run)
+cpu_per_file() {
+	c=$(/usr/bin/time -f '%U %S' sh -c 'for _ in 1 2 3 4 5 6 7 8 9 10; do "$@" >/dev/null 2>&1; done' sh "$@" 2>&1 |
+		tail -1 | awk '{print $1 + $2}')
+	echo "scale=1; $c * 1000000 / 10 / $n" | bc -l
+}
 
 cat "$work/corpus" > /dev/null
 BEFORE=fresh_cache
@@ -55,8 +63,13 @@ t_hn=$(best "$HARDEN" scan --format json --no-dwarf --from "$work/corpus")
 t_h1=$(best "$HARDEN" scan --no-dwarf -j 1 --from "$work/corpus")
 t_h2=$(best "$HARDEN" scan --no-dwarf --from "$work/corpus")
 t_s=$(best scanelf -a -f "$work/corpus")
+RUNS=3
 t_c=$(best checksec --listfile="$work/sample")
 t_k=$(best sh -c "xargs -a '$work/sample' hardening-check --quiet")
+RUNS=
+c_h1=$(cpu_per_file "$HARDEN" scan --no-dwarf -j 1 --from "$work/corpus")
+c_hw=$(HARDEN_CACHE_DIR="$work/warm" cpu_per_file "$HARDEN" scan -j 1 --from "$work/corpus")
+c_s=$(cpu_per_file scanelf -a -f "$work/corpus")
 r_hc=$(rate "$n" "$t_hc"); r_hjc=$(rate "$n" "$t_hjc"); r_hw=$(rate "$n" "$t_hw"); r_hjw=$(rate "$n" "$t_hjw")
 r_hn=$(rate "$n" "$t_hn"); r_h1=$(rate "$n" "$t_h1"); r_h2=$(rate "$n" "$t_h2"); r_s=$(rate "$n" "$t_s")
 r_c=$(rate "$sample" "$t_c"); r_k=$(rate "$sample" "$t_k")
@@ -77,4 +90,8 @@ printf '%-40s %10s %16s\n' "scanelf -a" "$r_s" "$(echo "scale=2; $r_hc / $r_s" |
 printf '%-40s %10s %16s\n' "checksec --listfile" "$r_c" "$(echo "scale=1; $r_hc / $r_c" | bc -l)x"
 printf '%-40s %10s %16s\n' "hardening-check" "$r_k" "$(echo "scale=1; $r_hc / $r_k" | bc -l)x"
 echo "headline ratios (last three rows): harden text with DWARF, cold cache; warm: $(vs "$r_hw")"
+# On N cores harden can at best be N x (scanelf's CPU per file / harden's) as fast as scanelf,
+# which runs on one: the per-core ratio says what the worker count must make up.
+echo "CPU per file, one worker: harden --no-dwarf ${c_h1} us, harden warm cache ${c_hw} us, scanelf -a ${c_s} us" \
+	"(per core: $(echo "scale=2; $c_s / $c_h1" | bc -l)x and $(echo "scale=2; $c_s / $c_hw" | bc -l)x scanelf)"
 echo "harden peak memory: $((mem_cold / 1024)) MiB cold, $((mem_warm / 1024)) MiB warm (max RSS, $n files)"
