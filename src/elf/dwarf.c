@@ -263,13 +263,30 @@ static int read_debug_file(const struct elf_read_opts *o, struct dwarf_cache_key
 	return lib ? 0 : -1;
 }
 
+/* Where the separate debug file for build_id would be, or NULL when none can be there. */
+static char *separate_debug_path(const struct elf_read_opts *o, const char *build_id)
+{
+	const char *root = o->debug_root ? o->debug_root : "/usr/lib/debug";
+	if (strlen(build_id) < 4 || !debug_index_may_exist(o->debug_index, build_id))
+		return NULL;
+	return xasprintf("%s/.build-id/%.2s/%s.debug", root, build_id, build_id + 2);
+}
+
+bool elf_separate_debug_exists(const struct elf_read_opts *o, const char *build_id)
+{
+	char *path = separate_debug_path(o, build_id);
+	struct stat st;
+	bool there = path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return there;
+}
+
 /* Read DWARF from a separate debug file named by build-id, if one exists; -1 with err set when libdw is missing. */
 static int read_separate(const struct elf_read_opts *o, struct elf_facts *f, struct herr *err)
 {
-	const char *root = o->debug_root ? o->debug_root : "/usr/lib/debug";
-	if (strlen(f->build_id) < 4 || !debug_index_may_exist(o->debug_index, f->build_id))
+	char *path = separate_debug_path(o, f->build_id);
+	if (!path)
 		return 0;
-	char *path = xasprintf("%s/.build-id/%.2s/%s.debug", root, f->build_id, f->build_id + 2);
 	struct dwarf_cache_key key = { .kind = DWARF_CACHE_SEPARATE, .path = path, .build_id = f->build_id };
 	struct stat st;
 	int rc = 0;

@@ -4,9 +4,10 @@
  * whose DWARF was read before costs one small file read instead of
  * inflating megabytes of compressed .debug_* sections again.
  *
- * Private to elf/ (and to its fuzz target and tests): other subsystems see
- * only elf_read_opts.cache and dwarf_cache_open(), _close() and
- * _default_dir() in elf/elf.h.
+ * Private to elf/ (and to its fuzz target and tests), except that pkg/
+ * keeps package scan results in the same store (kind DWARF_CACHE_PACKAGE,
+ * pkg/cache.c): other subsystems see only elf_read_opts.cache and
+ * dwarf_cache_open(), _close() and _default_dir() in elf/elf.h.
  */
 #ifndef HARDEN_ELF_DWARF_CACHE_H
 #define HARDEN_ELF_DWARF_CACHE_H
@@ -27,6 +28,7 @@
 enum dwarf_cache_kind {
 	DWARF_CACHE_IN_FILE = 'f',  /* the scanned file's own .debug_* sections */
 	DWARF_CACHE_SEPARATE = 's', /* a separate debug file found by build-id */
+	DWARF_CACHE_PACKAGE = 'p',  /* not DWARF: a package archive's scan records (pkg/cache.c) */
 };
 
 /*
@@ -60,6 +62,14 @@ int dwarf_cache_decode(const void *data, size_t size, const struct dwarf_cache_k
 		       struct elf_facts *f);
 
 /*
+ * The units part of an entry (a string table, then one record per unit),
+ * for other entries that carry facts: put() appends f's units; get() reads
+ * them into f->cus and cu_count (nothing else), false when damaged.
+ */
+void dwarf_cache_put_units(struct buf *out, const struct elf_facts *f);
+bool dwarf_cache_get_units(struct codec_cursor *c, struct elf_facts *f);
+
+/*
  * The store (struct dwarf_cache, opened by dwarf_cache_open() in elf/elf.h;
  * one per scan, shared by its workers). load() returns true and fills f (as
  * decode()) on a hit. store() queues the entry; the queue is written in one
@@ -72,6 +82,14 @@ int dwarf_cache_decode(const void *data, size_t size, const struct dwarf_cache_k
 bool dwarf_cache_load(struct dwarf_cache *c, const struct dwarf_cache_key *k, struct elf_facts *f);
 void dwarf_cache_store(struct dwarf_cache *c, const struct dwarf_cache_key *k, const struct elf_facts *f);
 void dwarf_cache_put(struct dwarf_cache *c, const struct dwarf_cache_key *k, const void *entry, size_t len);
+/* The entry stored under k's name (kind and path), unchecked, as a malloc()ed copy; NULL when none. */
+char *dwarf_cache_get(struct dwarf_cache *c, const struct dwarf_cache_key *k, size_t *size);
+/*
+ * False for a file changed less than a second ago: its timestamps could
+ * stay equal through a further change (git's "racy" files), so a result
+ * keyed on them must not be kept.
+ */
+bool dwarf_cache_key_settled(const struct dwarf_cache_key *k);
 
 /* FNV-1a, 64 bits: entry names and the entry checksum (damage, not attack). */
 uint64_t dwarf_cache_hash(const void *data, size_t n, uint64_t h);

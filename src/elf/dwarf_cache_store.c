@@ -32,6 +32,7 @@
 #include "elf/dwarf_cache.h"
 #include "dl/dl.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ struct dwarf_cache *dwarf_cache_open(const char *dir)
 /* mkdir -p; errors are left for the open that follows to notice. */
 static void make_dirs(const char *dir)
 {
+	if (mkdir(dir, 0777) == 0 || errno != ENOENT)
+		return; /* made, there already, or not to be made: the parents are not the question */
 	char *p = xstrdup(dir);
 	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
@@ -252,12 +255,18 @@ static char *find_entry(struct dwarf_cache *c, uint64_t name, size_t *size)
 	return data;
 }
 
+char *dwarf_cache_get(struct dwarf_cache *c, const struct dwarf_cache_key *k, size_t *size)
+{
+	pthread_mutex_lock(&c->lock);
+	char *data = find_entry(c, dwarf_cache_entry_name(k), size);
+	pthread_mutex_unlock(&c->lock);
+	return data;
+}
+
 bool dwarf_cache_load(struct dwarf_cache *c, const struct dwarf_cache_key *k, struct elf_facts *f)
 {
 	size_t size = 0;
-	pthread_mutex_lock(&c->lock);
-	char *data = find_entry(c, dwarf_cache_entry_name(k), &size);
-	pthread_mutex_unlock(&c->lock);
+	char *data = dwarf_cache_get(c, k, &size);
 	/* checked outside the lock: the entry is our own copy */
 	bool hit = data && dwarf_cache_decode(data, size, k, f) == 0;
 	free(data);
@@ -288,19 +297,19 @@ void dwarf_cache_put(struct dwarf_cache *c, const struct dwarf_cache_key *k, con
  * timestamps moving (they tick at the kernel's clock granularity, not in
  * nanoseconds): caching it could pin a result the key cannot tell stale.
  */
-static bool too_recent(const struct dwarf_cache_key *k)
+bool dwarf_cache_key_settled(const struct dwarf_cache_key *k)
 {
 	struct timespec now;
 	if (clock_gettime(CLOCK_REALTIME, &now) != 0)
-		return true;
+		return false;
 	uint64_t now_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	uint64_t newest = k->mtime_ns > k->ctime_ns ? k->mtime_ns : k->ctime_ns;
-	return newest + 1000000000u > now_ns;
+	return newest + 1000000000u <= now_ns;
 }
 
 void dwarf_cache_store(struct dwarf_cache *c, const struct dwarf_cache_key *k, const struct elf_facts *f)
 {
-	if (too_recent(k))
+	if (!dwarf_cache_key_settled(k))
 		return;
 	struct buf b = { 0 };
 	dwarf_cache_encode(k, f, &b);

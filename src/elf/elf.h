@@ -141,6 +141,9 @@ struct dwarf_cache;
 struct dwarf_cache *dwarf_cache_open(const char *dir);
 void dwarf_cache_close(struct dwarf_cache *c);
 
+/* Is there a separate debug file (under o->debug_root) for this build-id (hex)? */
+bool elf_separate_debug_exists(const struct elf_read_opts *o, const char *build_id);
+
 /* True when the bytes start with the ELF magic. */
 bool elf_is_elf(const void *data, size_t size);
 

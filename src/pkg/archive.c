@@ -203,6 +203,11 @@ bool pkg_scan_archive(const char *path, const struct scan_opts *o, struct scan_b
 		close(fd);
 		return false;
 	}
+	size_t first = out->n, skipped = out->skipped;
+	if (pkg_cache_load(path, &st, o, out)) {
+		close(fd);
+		return true;
+	}
 	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
@@ -213,5 +218,7 @@ bool pkg_scan_archive(const char *path, const struct scan_opts *o, struct scan_b
 	}
 	bool was = pkg_scan_memory(path, map, (size_t)st.st_size, o, out);
 	munmap(map, (size_t)st.st_size);
+	if (was)
+		pkg_cache_store(path, &st, o, out, first, out->skipped - skipped);
 	return was;
 }

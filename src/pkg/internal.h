@@ -8,6 +8,8 @@
 #include "dl/dl.h"
 #include "pkg/pkg.h"
 
+#include <sys/stat.h>
+
 /* Which libarchive readers a walk enables. */
 enum walk_kind {
 	WALK_STREAM,    /* tar or cpio under any compressor; raw = "not an archive" */
@@ -51,5 +53,27 @@ const char *pkg_archive_error(const struct libarchive *la, struct archive *a);
 
 /* The limit in force for one member's inflated size. */
 uint64_t pkg_member_limit(const struct scan_opts *o);
+
+/* Check an ELF member's facts under the scan's policy, and a setuid/setgid one's under the strict profile too. */
+void pkg_check_member(struct scan_record *r, const struct scan_opts *o);
+
+/*
+ * The scan cache's entry for an archive on disk (cache.c). load() appends
+ * the archive's records to out and sets its identity, as a walk would, and
+ * checks them: true on a hit. store() keeps records [first, out->n) and the
+ * `skipped` members of this archive, unless it changed since `before` was
+ * taken or its results depend on more than its bytes.
+ */
+bool pkg_cache_load(const char *path, const struct stat *st, const struct scan_opts *o, struct scan_batch *out);
+void pkg_cache_store(const char *path, const struct stat *before, const struct scan_opts *o,
+		     const struct scan_batch *out, size_t first, size_t skipped);
+/*
+ * The entry codec's reader, for load() and the fuzzer: append the entry's
+ * records (named `path`) to out; with k, only an entry for these options
+ * and this key. false, out untouched, for anything damaged or foreign.
+ */
+struct dwarf_cache_key;
+bool pkg_cache_decode(const void *data, size_t size, const char *options, const struct dwarf_cache_key *k,
+		      const char *path, struct scan_batch *out);
 
 #endif

@@ -199,6 +199,16 @@ static bool is_metadata(const struct walk *w, const char *name)
 			       !strcmp(name, ".PKGINFO"));
 }
 
+void pkg_check_member(struct scan_record *r, const struct scan_opts *o)
+{
+	struct policy p = o->policy, strict;
+	/* a privileged program gets the strictest profile on top of the user's */
+	if ((r->setuid || r->setgid) && policy_init(&strict, "strict", NULL) == 0)
+		for (int i = 0; i < PROP_COUNT; i++)
+			p.required[i] |= strict.required[i];
+	check_elf(&r->facts, &p, &r->res);
+}
+
 static void scan_elf_member(struct walk *w, const char *name, mode_t mode,
 			    const unsigned char *data, size_t len)
 {
@@ -207,14 +217,8 @@ static void scan_elf_member(struct walk *w, const char *name, mode_t mode,
 	r->member = xasprintf("%s%s", w->prefix, name);
 	r->setuid = (mode & S_ISUID) != 0;
 	r->setgid = (mode & S_ISGID) != 0;
-	if ((r->setuid || r->setgid) && !r->error) {
-		/* a privileged program gets the strictest profile on top of the user's */
-		struct policy p = w->o->policy, strict;
-		if (policy_init(&strict, "strict", NULL) == 0)
-			for (int i = 0; i < PROP_COUNT; i++)
-				p.required[i] |= strict.required[i];
-		check_elf(&r->facts, &p, &r->res);
-	}
+	if ((r->setuid || r->setgid) && !r->error)
+		pkg_check_member(r, w->o); /* scan_image() checked it under the user's policy only */
 }
 
 /* Is a member that starts like a compressed stream really a tar/cpio inside? */

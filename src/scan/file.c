@@ -24,19 +24,22 @@ struct scan_record *scan_batch_add(struct scan_batch *b)
 	return r;
 }
 
+void scan_record_free(struct scan_record *r)
+{
+	free(r->path);
+	free(r->package);
+	free(r->version);
+	free(r->member);
+	free(r->error);
+	free(r->rendered);
+	free(r->link);
+	elf_facts_free(&r->facts);
+}
+
 void scan_batch_free(struct scan_batch *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
-		struct scan_record *r = &b->recs[i];
-		free(r->path);
-		free(r->package);
-		free(r->version);
-		free(r->member);
-		free(r->error);
-		free(r->rendered);
-		free(r->link);
-		elf_facts_free(&r->facts);
-	}
+	for (size_t i = 0; i < b->n; i++)
+		scan_record_free(&b->recs[i]);
 	free(b->recs);
 	free(b->package);
 	free(b->version);

@@ -63,6 +63,7 @@ struct scan_batch {
 
 struct scan_record *scan_batch_add(struct scan_batch *b);
 void scan_batch_free(struct scan_batch *b);
+void scan_record_free(struct scan_record *r); /* what it holds, not the record itself */
 
 /*
  * Counts over records: a run, a package, a report. Links are not counted;

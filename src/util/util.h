@@ -61,6 +61,32 @@ void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf,
 void buf_reset(struct buf *b);
 void buf_free(struct buf *b);
 
+/*
+ * codec.c — binary cache entries: little-endian integers and length-prefixed
+ * strings appended to a buf, read back through a cursor that turns any
+ * overrun (or a string holding a NUL) into `bad`.
+ */
+void codec_put_u8(struct buf *b, unsigned v);
+void codec_put_u32(struct buf *b, uint32_t v);
+void codec_put_u64(struct buf *b, uint64_t v);
+void codec_put_str(struct buf *b, const char *s);
+struct codec_cursor {
+	const unsigned char *p;
+	size_t left;
+	bool bad;
+};
+struct codec_span {     /* a string inside the entry: not NUL-terminated */
+	const char *s;
+	size_t n;
+};
+const unsigned char *codec_take(struct codec_cursor *c, size_t n);
+unsigned codec_get_u8(struct codec_cursor *c);
+uint32_t codec_get_u32(struct codec_cursor *c);
+uint64_t codec_get_u64(struct codec_cursor *c);
+struct codec_span codec_get_str(struct codec_cursor *c);
+bool codec_span_is(struct codec_span s, const char *want);
+char *codec_span_dup(struct codec_span s);
+
 /* Read a whole file (or "-" for stdin) into b. */
 int read_file(const char *path, struct buf *b, struct herr *err);
 /* Append the non-empty lines of a file (or "-" for stdin) to out. */

@@ -71,14 +71,18 @@ contains "share of binaries per property" "$WORK/out" '^share of binaries: pie 5
 contains "worst packages listed" "$WORK/out" '^  hbad +1/1 ELF files with findings'
 lacks "good packages are not among the worst" "$WORK/out" '^  hgood '
 
-# --- nothing is written to disk while scanning archives
+# --- nothing is extracted: no file is written while scanning archives but the
+# scan cache (its database, under HARDEN_CACHE_DIR), and with --no-cache none
 if command -v strace >/dev/null && strace -qq -o /dev/null true 2>/dev/null; then
-	strace -f -qq -o "$WORK/trace" -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,unlink,unlinkat,link,symlink \
-		"$HARDEN" scan "$R" >/dev/null 2>&1
-	grep -v 'ENOENT' "$WORK/trace" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|creat\(|mkdir|rename|unlink|link\(' \
-		| grep -v '/dev/tty' >"$WORK/writes" || true
-	if [ -s "$WORK/trace" ] && [ ! -s "$WORK/writes" ]; then ok "no file written while scanning archives"
-	else notok "no file written while scanning archives"; sed 's/^/#   /' "$WORK/writes" | head; fi
+	for cache in "" --no-cache; do
+		strace -f -qq -o "$WORK/trace" -e trace=open,openat,creat,mkdir,mkdirat,rename,renameat,unlink,unlinkat,link,symlink \
+			"$HARDEN" scan $cache "$R" >/dev/null 2>&1
+		grep -v 'ENOENT' "$WORK/trace" | grep -E 'O_WRONLY|O_RDWR|O_CREAT|creat\(|mkdir|rename|unlink|link\(' \
+			| grep -v -e '/dev/tty' -e "\"$HARDEN_CACHE_DIR[/\"]" >"$WORK/writes" || true
+		if [ -s "$WORK/trace" ] && [ ! -s "$WORK/writes" ]; then ok "no file written while scanning archives $cache"
+		else notok "no file written while scanning archives $cache"; sed 's/^/#   /' "$WORK/writes" | head; fi
+	done
+	grep -q "$HARDEN_CACHE_DIR" "$WORK/trace" && notok "--no-cache: the cache is not touched" || ok "--no-cache: the cache is not touched"
 else
 	skip "strace absent or not allowed to trace here: cannot check that nothing is written"
 fi
