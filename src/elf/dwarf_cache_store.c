@@ -1,7 +1,8 @@
 /*
- * dwarf_cache_store.c — where DWARF cache entries live and how they get
- * there: one SQLite database, DIR/dwarf.sqlite, a row per source file,
- * keyed by a hash of kind and path.
+ * dwarf_cache_store.c — where scan cache entries live and how they get
+ * there: one SQLite database, DIR/cache.sqlite, a row per file whose DWARF
+ * was read (and per package archive: pkg/cache.c), keyed by a hash of kind
+ * and path.
  *
  * Naming an entry by its path (and keeping the stat key inside) rather than
  * by the whole key means a rebuilt or upgraded file replaces its old entry
@@ -43,7 +44,7 @@
 enum { MAX_ENTRY = 16 << 20 };
 enum { FLUSH_ENTRIES = 256, FLUSH_BYTES = 4 << 20, FLUSH_SECONDS = 2, BUSY_MS = 5000 };
 
-#define DB_NAME "dwarf.sqlite"
+#define DB_NAME "cache.sqlite"
 
 /* An entry written by this run, not yet in the database. */
 struct pending {

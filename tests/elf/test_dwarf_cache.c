@@ -247,7 +247,7 @@ static void test_store_and_load(void **state)
 	struct elf_facts f, g;
 	char dir[300], db[340];
 	snprintf(dir, sizeof(dir), "%s/cache/deeper", tmpdir);
-	snprintf(db, sizeof(db), "%s/dwarf.sqlite", dir);
+	snprintf(db, sizeof(db), "%s/cache.sqlite", dir);
 	sample_facts(&f);
 	memset(&g, 0, sizeof(g));
 	struct dwarf_cache *c = dwarf_cache_open(dir);
@@ -293,7 +293,7 @@ static void test_damaged_database_is_replaced(void **state)
 	(void)state;
 	char dir[300], db[340];
 	snprintf(dir, sizeof(dir), "%s/damaged", tmpdir);
-	snprintf(db, sizeof(db), "%s/dwarf.sqlite", dir);
+	snprintf(db, sizeof(db), "%s/cache.sqlite", dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	FILE *fp = fopen(db, "w");
 	assert_non_null(fp);

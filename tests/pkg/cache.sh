@@ -27,7 +27,7 @@ settle() { sleep 1.2; } # archives changed within the last second are not kept
 settle
 
 C=$WORK/c1
-entries() { if [ -f "$1/dwarf.sqlite" ]; then sqlite3 "$1/dwarf.sqlite" 'SELECT count(*) FROM entry'; else echo 0; fi; }
+entries() { if [ -f "$1/cache.sqlite" ]; then sqlite3 "$1/cache.sqlite" 'SELECT count(*) FROM entry'; else echo 0; fi; }
 # scan CACHE NAME ARGS...: exit status, stdout in NAME.out, stderr in NAME.err
 scan() { c=$1 n=$2; shift 2; HARDEN_CACHE_DIR=$c "$HARDEN" scan "$@" >"$WORK/$n.out" 2>"$WORK/$n.err"; echo $? >"$WORK/$n.rc"; }
 same() { cmp -s "$WORK/$2.out" "$WORK/$3.out" && cmp -s "$WORK/$2.err" "$WORK/$3.err" && cmp -s "$WORK/$2.rc" "$WORK/$3.rc"; }
@@ -83,17 +83,17 @@ contains "... its new member reported" "$WORK/rebuilt.out" '"package":"cgood".*"
 
 # a package changed within the last second: read right, not kept
 make_deb "$R" cgood 1.0-1 "$WORK/bin/good" xz
-sqlite3 "$C/dwarf.sqlite" 'SELECT hex(data) FROM entry ORDER BY name' | md5sum > "$WORK/before"
+sqlite3 "$C/cache.sqlite" 'SELECT hex(data) FROM entry ORDER BY name' | md5sum > "$WORK/before"
 scan "$C" racy -f json "$R/cgood_1.0-1_amd64.deb"
 scan "$WORK/none" racy.none --no-cache -f json "$R/cgood_1.0-1_amd64.deb"
 check "racy package: reported right" same "racy" racy racy.none
-sqlite3 "$C/dwarf.sqlite" 'SELECT hex(data) FROM entry ORDER BY name' | md5sum > "$WORK/after"
+sqlite3 "$C/cache.sqlite" 'SELECT hex(data) FROM entry ORDER BY name' | md5sum > "$WORK/after"
 check "racy package: its entry is not written" cmp -s "$WORK/before" "$WORK/after"
 settle
 
 # damaged entries are a miss, then rewritten
 scan "$C" fill -f json "$R"
-sqlite3 "$C/dwarf.sqlite" "UPDATE entry SET data = CAST(substr(data, 1, 40) || x'5858585858' || substr(data, 46) AS BLOB)"
+sqlite3 "$C/cache.sqlite" "UPDATE entry SET data = CAST(substr(data, 1, 40) || x'5858585858' || substr(data, 46) AS BLOB)"
 scan "$C" damaged -f json "$R"
 scan "$WORK/none" damaged.none --no-cache -f json "$R"
 check "damaged entries: the report is right" same "damaged" damaged damaged.none

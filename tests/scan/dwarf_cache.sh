@@ -27,10 +27,10 @@ cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; sed 's/^/# /' "$WORK/cc
 # scan CACHE-DIR FILE [OPTIONS]: JSON of FILE with that cache directory
 scan() { c=$1 f=$2; shift 2; HARDEN_CACHE_DIR=$c "$HARDEN" scan --format json "$@" "$f" 2>"$WORK/scan.err"; }
 command -v sqlite3 >/dev/null || { skip "sqlite3 (the command) is not installed"; done_testing; exit 0; }
-db() { sqlite3 "$1/dwarf.sqlite" "$2"; }
-entries() { if [ -f "$1/dwarf.sqlite" ]; then db "$1" 'SELECT count(*) FROM entry'; else echo 0; fi; }
+db() { sqlite3 "$1/cache.sqlite" "$2"; }
+entries() { if [ -f "$1/cache.sqlite" ]; then db "$1" 'SELECT count(*) FROM entry'; else echo 0; fi; }
 # the database file's modification time and size: a warm run does not write it
-stamp() { stat -c '%y %s' "$1/dwarf.sqlite"; }
+stamp() { stat -c '%y %s' "$1/cache.sqlite"; }
 # the entries' bytes
 content() { db "$1" 'SELECT name, hex(data) FROM entry ORDER BY name' | md5sum; }
 # files changed within the last second are not cached (racy timestamps): age them
@@ -94,14 +94,14 @@ for damage in truncate scribble empty; do
 done
 
 # --- a damaged database (here: not a database at all) is replaced
-head -c 20000 /dev/urandom > "$C1/dwarf.sqlite"
+head -c 20000 /dev/urandom > "$C1/cache.sqlite"
 scan "$C1" prog > got.json
 check "damaged database: the result is still right" cmp -s got.json want.json
 check "damaged database: no error" test ! -s "$WORK/scan.err"
 is "damaged database: replaced, with the entry" "$(entries "$C1")" 1
 # torn pages behind a sound header (synchronous=OFF and a power cut): the same
-dd if=/dev/urandom of="$C1/dwarf.sqlite" bs=4096 seek=1 count=1 conv=notrunc 2>/dev/null
-check "torn database: damaged" sh -c "! sqlite3 '$C1/dwarf.sqlite' 'SELECT count(*), sum(length(data)) FROM entry' 2>/dev/null"
+dd if=/dev/urandom of="$C1/cache.sqlite" bs=4096 seek=1 count=1 conv=notrunc 2>/dev/null
+check "torn database: damaged" sh -c "! sqlite3 '$C1/cache.sqlite' 'SELECT count(*), sum(length(data)) FROM entry' 2>/dev/null"
 scan "$C1" prog > got.json
 check "torn database: the result is still right" cmp -s got.json want.json
 check "torn database: no error" test ! -s "$WORK/scan.err"
@@ -131,7 +131,7 @@ is "separate: a warm run reads the entry" "$(stamp "$C3")" "$st"
 strace -f -e trace=open,openat -o trace.sep env HARDEN_CACHE_DIR="$C3" "$HARDEN" scan --debug-root "$WORK/dbg" sep >/dev/null 2>&1
 if [ -s trace.sep ]; then
 	lacks "strace: a warm run does not open the debug file (its stat is the key)" trace.sep "\.debug\""
-	contains "strace: ... but reads the database" trace.sep "$C3/dwarf.sqlite\""
+	contains "strace: ... but reads the database" trace.sep "$C3/cache.sqlite\""
 fi
 # another debug file put at the same path: never the old entry
 cp other.debug "$dbgfile"
@@ -148,7 +148,7 @@ check "--no-cache: nothing written" test ! -e "$C4"
 # reading, seen by strace: the warm scan opens the entry, --no-cache opens nothing under the cache
 strace -f -e trace=open,openat -o trace.ok env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan prog >/dev/null 2>&1
 if [ -s trace.ok ]; then
-	contains "strace: a warm scan opens the database" trace.ok "$C1/dwarf.sqlite\""
+	contains "strace: a warm scan opens the database" trace.ok "$C1/cache.sqlite\""
 	strace -f -e trace=open,openat -o trace.nc env HARDEN_CACHE_DIR="$C1" "$HARDEN" scan --no-cache prog >/dev/null 2>&1
 	lacks "strace: --no-cache opens nothing in the cache" trace.nc "$C1"
 else
@@ -189,7 +189,7 @@ same=0
 for i in 1 2 3 4; do cmp -s "many.$i" many.want && same=$((same + 1)); done
 is "concurrent: four processes give the right result" "$same" 4
 is "concurrent: one entry per file" "$(entries "$C5")" 7
-is "concurrent: nothing left beside the database" "$(ls -A "$C5")" dwarf.sqlite
+is "concurrent: nothing left beside the database" "$(ls -A "$C5")" cache.sqlite
 HARDEN_CACHE_DIR=$C5 "$HARDEN" scan --format json --debug-root "$WORK/dbg" p? s? > many.warm 2>/dev/null
 check "concurrent: the warm result is right" cmp -s many.warm many.want
 
