@@ -4,12 +4,12 @@
  * write, so any byte string must decode to records or be refused, never
  * crash or read outside the entry.
  *
- * As in fuzz_dwarf_cache.c, each input is tried as is and sealed with its
- * checksum, which takes the fuzzer past the first check into the header,
- * the records and their facts.
+ * Each input is tried as is and sealed with its checksum (seal.h), which
+ * takes the fuzzer past the first check into the records and their facts.
  */
 #include "pkg/internal.h"
 #include "elf/dwarf_cache.h"
+#include "seal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,20 +35,7 @@ static void try_decode(const unsigned char *entry, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size > (1 << 20))
-		return 0;
-	/* exactly-sized private copies: ASan sees any over-read */
-	unsigned char *raw = malloc(size ? size : 1);
-	memcpy(raw, data, size);
-	try_decode(raw, size);
-	free(raw);
-
-	unsigned char *sealed = malloc(size + 8);
-	memcpy(sealed, data, size);
-	uint64_t h = dwarf_cache_hash(sealed, size, DWARF_CACHE_HASH_SEED);
-	for (int i = 0; i < 8; i++)
-		sealed[size + i] = (unsigned char)(h >> (8 * i));
-	try_decode(sealed, size + 8);
-	free(sealed);
+	if (size <= (1 << 20))
+		fuzz_try_sealed(data, size, try_decode);
 	return 0;
 }

@@ -71,7 +71,7 @@ static bool producer_known(const struct producer_table *t, const char *producer,
 	return false;
 }
 
-static void put_key(struct buf *b, const struct dwarf_cache_key *k)
+void dwarf_cache_put_key(struct buf *b, const struct dwarf_cache_key *k)
 {
 	codec_put_u8(b, (unsigned)k->kind);
 	codec_put_str(b, k->path);
@@ -128,12 +128,27 @@ void dwarf_cache_encode(const struct dwarf_cache_key *k, const struct elf_facts 
 	buf_add(out, magic, sizeof(magic));
 	codec_put_u32(out, DWARF_CACHE_FORMAT);
 	codec_put_str(out, HARDEN_VERSION);
-	put_key(out, k);
+	dwarf_cache_put_key(out, k);
 	dwarf_cache_put_units(out, f);
 	codec_put_u64(out, dwarf_cache_hash(out->p + start, out->len - start, DWARF_CACHE_HASH_SEED));
 }
 
 /* --- reading */
+
+bool dwarf_cache_get_key(struct codec_cursor *c, const struct dwarf_cache_key *want)
+{
+	unsigned kind = codec_get_u8(c);
+	struct codec_span path = codec_get_str(c);
+	uint64_t stat_key[5];
+	for (size_t i = 0; i < ARRAY_SIZE(stat_key); i++)
+		stat_key[i] = codec_get_u64(c);
+	struct codec_span build_id = codec_get_str(c);
+	if (c->bad || !want)
+		return !c->bad;
+	return kind == (unsigned)want->kind && codec_span_is(path, want->path) && stat_key[0] == want->dev &&
+	       stat_key[1] == want->ino && stat_key[2] == want->size && stat_key[3] == want->mtime_ns &&
+	       stat_key[4] == want->ctime_ns && codec_span_is(build_id, want->build_id);
+}
 
 /* Read the header and key; with `want`, they must be this build's and this key. */
 static bool check_header(struct codec_cursor *c, const struct dwarf_cache_key *want)
@@ -142,19 +157,7 @@ static bool check_header(struct codec_cursor *c, const struct dwarf_cache_key *w
 	if (!m || memcmp(m, magic, sizeof(magic)) || codec_get_u32(c) != DWARF_CACHE_FORMAT)
 		return false;
 	struct codec_span version = codec_get_str(c);
-	unsigned kind = codec_get_u8(c);
-	struct codec_span path = codec_get_str(c);
-	uint64_t stat_key[5];
-	for (size_t i = 0; i < ARRAY_SIZE(stat_key); i++)
-		stat_key[i] = codec_get_u64(c);
-	struct codec_span build_id = codec_get_str(c);
-	if (c->bad)
-		return false;
-	if (!want)
-		return true;
-	return codec_span_is(version, HARDEN_VERSION) && kind == (unsigned)want->kind && codec_span_is(path, want->path) &&
-	       stat_key[0] == want->dev && stat_key[1] == want->ino && stat_key[2] == want->size &&
-	       stat_key[3] == want->mtime_ns && stat_key[4] == want->ctime_ns && codec_span_is(build_id, want->build_id);
+	return dwarf_cache_get_key(c, want) && (!want || codec_span_is(version, HARDEN_VERSION));
 }
 
 /* Copy a short flag string into its fixed field; it must fit with its NUL. */

@@ -148,17 +148,26 @@ static bool scan_memory(const char *path, const void *data, size_t size, const s
 	}
 	if (!id.name)
 		pkg_ident_from_filename(path, &id);
+	pkg_stamp_identity(out, first, &id);
+	return true;
+}
+
+void pkg_stamp_identity(struct scan_batch *out, size_t first, struct pkg_ident *id)
+{
 	for (size_t i = first; i < out->n; i++) {
 		struct scan_record *r = &out->recs[i];
-		r->package = xstrdup(id.name);
-		r->version = id.version ? xstrdup(id.version) : NULL;
+		r->package = id->name ? xstrdup(id->name) : NULL;
+		r->version = id->version ? xstrdup(id->version) : NULL;
 	}
-	out->package = id.name;
-	out->version = id.version;
-	out->arch = id.arch;
-	out->origin = id.origin;
-	out->pkg_format = id.format;
-	return true;
+	free(out->package);
+	free(out->version);
+	free(out->arch);
+	free(out->origin);
+	out->package = id->name;
+	out->version = id->version;
+	out->arch = id->arch;
+	out->origin = id->origin;
+	out->pkg_format = id->format;
 }
 
 /*

@@ -21,7 +21,7 @@
  * the string):
  *
  *   "HRDNPKGS"  u32 format  str harden-version  str options
- *   key:        str path  u64 dev ino size mtime_ns ctime_ns
+ *   key:        as a DWARF entry's (kind 'p', build-id "")
  *   batch:      ?str package version arch origin  str format  u64 skipped
  *   records:    u32 n, n x { ?str member error link  u8 flags  [facts] }
  *   facts (a record with neither error nor link): u8 class  u32 machine
@@ -122,12 +122,7 @@ static void encode(const char *options, const struct dwarf_cache_key *k, const s
 	codec_put_u32(b, PKG_CACHE_FORMAT);
 	codec_put_str(b, HARDEN_VERSION);
 	codec_put_str(b, options);
-	codec_put_str(b, k->path);
-	codec_put_u64(b, k->dev);
-	codec_put_u64(b, k->ino);
-	codec_put_u64(b, k->size);
-	codec_put_u64(b, k->mtime_ns);
-	codec_put_u64(b, k->ctime_ns);
+	dwarf_cache_put_key(b, k);
 	put_opt(b, out->package);
 	put_opt(b, out->version);
 	put_opt(b, out->arch);
@@ -229,15 +224,9 @@ static bool get_header(struct codec_cursor *c, const char *options, const struct
 	const unsigned char *m = codec_take(c, sizeof(magic));
 	if (!m || memcmp(m, magic, sizeof(magic)) || codec_get_u32(c) != PKG_CACHE_FORMAT)
 		return false;
-	struct codec_span version = codec_get_str(c), opts = codec_get_str(c), path = codec_get_str(c);
-	uint64_t st[5];
-	for (size_t i = 0; i < ARRAY_SIZE(st); i++)
-		st[i] = codec_get_u64(c);
-	if (c->bad || !k)
-		return !c->bad;
-	return codec_span_is(version, HARDEN_VERSION) && codec_span_is(opts, options) &&
-	       codec_span_is(path, k->path) && st[0] == k->dev && st[1] == k->ino && st[2] == k->size &&
-	       st[3] == k->mtime_ns && st[4] == k->ctime_ns;
+	struct codec_span version = codec_get_str(c), opts = codec_get_str(c);
+	return dwarf_cache_get_key(c, k) &&
+	       (!k || (codec_span_is(version, HARDEN_VERSION) && codec_span_is(opts, options)));
 }
 
 bool pkg_cache_decode(const void *data, size_t size, const char *options, const struct dwarf_cache_key *k,
@@ -267,24 +256,13 @@ bool pkg_cache_decode(const void *data, size_t size, const char *options, const 
 		scan_batch_free(&got);
 		return false;
 	}
-	/* move the records over, each named after the package like a fresh walk names them */
-	for (size_t i = 0; i < got.n; i++) {
-		struct scan_record *r = scan_batch_add(out);
-		*r = got.recs[i];
-		r->package = got.package ? xstrdup(got.package) : NULL;
-		r->version = got.version ? xstrdup(got.version) : NULL;
-	}
+	size_t first = out->n;
+	for (size_t i = 0; i < got.n; i++)
+		*scan_batch_add(out) = got.recs[i]; /* moved: got.recs is freed alone */
 	free(got.recs);
 	out->skipped += got.skipped;
-	free(out->package);
-	free(out->version);
-	free(out->arch);
-	free(out->origin);
-	out->package = got.package;
-	out->version = got.version;
-	out->arch = got.arch;
-	out->origin = got.origin;
-	out->pkg_format = got.pkg_format;
+	struct pkg_ident id = { got.package, got.version, got.arch, got.origin, got.pkg_format };
+	pkg_stamp_identity(out, first, &id);
 	return true;
 }
 

@@ -54,6 +54,12 @@ const char *pkg_archive_error(const struct libarchive *la, struct archive *a);
 /* The limit in force for one member's inflated size. */
 uint64_t pkg_member_limit(const struct scan_opts *o);
 
+/*
+ * Name records [first, out->n) after the package, and make id the batch's
+ * identity: its strings move into out (whose old ones are freed).
+ */
+void pkg_stamp_identity(struct scan_batch *out, size_t first, struct pkg_ident *id);
+
 /* Check an ELF member's facts under the scan's policy, and a setuid/setgid one's under the strict profile too. */
 void pkg_check_member(struct scan_record *r, const struct scan_opts *o);
 
