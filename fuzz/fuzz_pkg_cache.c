@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void try_decode(const unsigned char *entry, size_t size)
 {
 	struct scan_batch b = { 0 };
-	if (!pkg_cache_decode(entry, size, NULL, NULL, "/fuzz.deb", &b))
+	if (pkg_cache_decode(entry, size, NULL, NULL, "/fuzz.deb", &b) < 0)
 		return;
 	for (size_t i = 0; i < b.n; i++) {
 		const struct scan_record *r = &b.recs[i];

@@ -42,7 +42,7 @@
 
 /* Larger entries are not ours: libc's, the largest on a Debian system, is ~70 KiB. */
 enum { MAX_ENTRY = 16 << 20 };
-enum { FLUSH_ENTRIES = 256, FLUSH_BYTES = 4 << 20, FLUSH_SECONDS = 2, BUSY_MS = 5000 };
+enum { FLUSH_ENTRIES = 4096, FLUSH_BYTES = 4 << 20, FLUSH_SECONDS = 2, BUSY_MS = 5000 };
 
 #define DB_NAME "cache.sqlite"
 
@@ -63,6 +63,12 @@ struct dwarf_cache {
 	struct pending *pending;
 	size_t npending, alloc, pending_bytes;
 	time_t first_pending;
+	/*
+	 * The queue by name: open addressing, 1 + the index of the newest
+	 * entry of that name, 0 for an empty slot. A scan of /usr/share looks
+	 * up 28,000 gzipped files, each against a queue of thousands.
+	 */
+	uint32_t slots[2 * FLUSH_ENTRIES];
 };
 
 char *dwarf_cache_default_dir(void)
@@ -183,11 +189,20 @@ static bool db_ready(struct dwarf_cache *c)
 	return c->db != NULL;
 }
 
+static uint32_t *slot_of(struct dwarf_cache *c, uint64_t name)
+{
+	size_t i = (size_t)(name % ARRAY_SIZE(c->slots));
+	while (c->slots[i] && c->pending[c->slots[i] - 1].name != name)
+		i = (i + 1) % ARRAY_SIZE(c->slots);
+	return &c->slots[i];
+}
+
 static void drop_pending(struct dwarf_cache *c)
 {
 	for (size_t i = 0; i < c->npending; i++)
 		free(c->pending[i].data);
 	c->npending = c->pending_bytes = 0;
+	memset(c->slots, 0, sizeof(c->slots));
 }
 
 /* Write the queue in one transaction; on any failure none of it (a cache may forget). */
@@ -227,11 +242,11 @@ void dwarf_cache_close(struct dwarf_cache *c)
 /* A copy of the entry named `name`, from the queue or the database; NULL when there is none. */
 static char *find_entry(struct dwarf_cache *c, uint64_t name, size_t *size)
 {
-	for (size_t i = c->npending; i-- > 0;)
-		if (c->pending[i].name == name) {
-			*size = c->pending[i].len;
-			return xmemdup(c->pending[i].data, *size);
-		}
+	uint32_t queued = *slot_of(c, name);
+	if (queued) {
+		*size = c->pending[queued - 1].len;
+		return xmemdup(c->pending[queued - 1].data, *size);
+	}
 	if (!db_ready(c))
 		return NULL;
 	const struct libsqlite3 *sq = c->sq;
@@ -286,7 +301,9 @@ void dwarf_cache_put(struct dwarf_cache *c, const struct dwarf_cache_key *k, con
 	}
 	if (c->npending == 0)
 		c->first_pending = now;
-	c->pending[c->npending++] = (struct pending){ dwarf_cache_entry_name(k), xmemdup(entry, len), len };
+	uint64_t name = dwarf_cache_entry_name(k);
+	c->pending[c->npending++] = (struct pending){ name, xmemdup(entry, len), len };
+	*slot_of(c, name) = (uint32_t)c->npending; /* the newest of that name wins */
 	c->pending_bytes += len;
 	if (c->npending >= FLUSH_ENTRIES || c->pending_bytes >= FLUSH_BYTES || now - c->first_pending >= FLUSH_SECONDS)
 		flush_locked(c);

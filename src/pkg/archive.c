@@ -213,9 +213,10 @@ bool pkg_scan_archive(const char *path, const struct scan_opts *o, struct scan_b
 		return false;
 	}
 	size_t first = out->n, skipped = out->skipped;
-	if (pkg_cache_load(path, &st, o, out)) {
+	enum pkg_cache_hit hit = pkg_cache_load(path, &st, o, out);
+	if (hit != PKG_CACHE_MISS) {
 		close(fd);
-		return true;
+		return hit == PKG_CACHE_ARCHIVE;
 	}
 	void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
@@ -227,7 +228,6 @@ bool pkg_scan_archive(const char *path, const struct scan_opts *o, struct scan_b
 	}
 	bool was = pkg_scan_memory(path, map, (size_t)st.st_size, o, out);
 	munmap(map, (size_t)st.st_size);
-	if (was)
-		pkg_cache_store(path, &st, o, out, first, out->skipped - skipped);
+	pkg_cache_store(path, &st, o, was, out, first, out->skipped - skipped);
 	return was;
 }

@@ -64,22 +64,26 @@ void pkg_stamp_identity(struct scan_batch *out, size_t first, struct pkg_ident *
 void pkg_check_member(struct scan_record *r, const struct scan_opts *o);
 
 /*
- * The scan cache's entry for an archive on disk (cache.c). load() appends
- * the archive's records to out and sets its identity, as a walk would, and
- * checks them: true on a hit. store() keeps records [first, out->n) and the
- * `skipped` members of this archive, unless it changed since `before` was
- * taken or its results depend on more than its bytes.
+ * The scan cache's entry for an archive on disk (cache.c). load() on a hit
+ * appends the archive's records to out and sets its identity, as a walk
+ * would, and checks them; or says the file holds no archive (a gzipped
+ * text). store() keeps that, or records [first, out->n) and the `skipped`
+ * members of this archive, unless it changed since `before` was taken or
+ * its results depend on more than its bytes.
  */
-bool pkg_cache_load(const char *path, const struct stat *st, const struct scan_opts *o, struct scan_batch *out);
-void pkg_cache_store(const char *path, const struct stat *before, const struct scan_opts *o,
+enum pkg_cache_hit { PKG_CACHE_MISS, PKG_CACHE_ARCHIVE, PKG_CACHE_NOT_ARCHIVE };
+enum pkg_cache_hit pkg_cache_load(const char *path, const struct stat *st, const struct scan_opts *o,
+				  struct scan_batch *out);
+void pkg_cache_store(const char *path, const struct stat *before, const struct scan_opts *o, bool archive,
 		     const struct scan_batch *out, size_t first, size_t skipped);
 /*
- * The entry codec's reader, for load() and the fuzzer: append the entry's
- * records (named `path`) to out; with k, only an entry for these options
- * and this key. false, out untouched, for anything damaged or foreign.
+ * The entry codec's reader, for load() and the fuzzer: 1 with the entry's
+ * records (named `path`) appended to out, 0 for a file that holds no
+ * archive, -1 (out untouched) for anything damaged or foreign; with k, only
+ * an entry for these options and this key counts.
  */
 struct dwarf_cache_key;
-bool pkg_cache_decode(const void *data, size_t size, const char *options, const struct dwarf_cache_key *k,
-		      const char *path, struct scan_batch *out);
+int pkg_cache_decode(const void *data, size_t size, const char *options, const struct dwarf_cache_key *k,
+		     const char *path, struct scan_batch *out);
 
 #endif

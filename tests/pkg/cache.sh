@@ -10,6 +10,10 @@ command -v sqlite3 >/dev/null || { skip "sqlite3 (the command) is not installed"
 R=$WORK/repo
 mkdir -p "$R" "$WORK/bin"
 build_bins "$WORK/bin" || { notok "compile test binaries"; done_testing; exit; }
+# archives under 16 KiB are not kept (reading one costs what a lookup does):
+# 40 KB of noise after each ELF file's end makes every package bigger
+pad() { head -c 40000 /dev/urandom >> "$1"; }
+for b in good bad norelro; do pad "$WORK/bin/$b"; done
 make_deb "$R" cgood 1.0-1 "$WORK/bin/good" xz
 make_deb "$R" cbad 2.0 "$WORK/bin/bad" gzip 4755
 make_pkgsrc "$R" cpk 1.5 "$WORK/bin/norelro"
@@ -19,10 +23,13 @@ cat > "$WORK/g.c" <<'C'
 int main(void) { puts("g"); return 0; }
 C
 gcc -g -O2 -fstack-protector-strong "$WORK/g.c" -o "$WORK/g.full"
-make_deb "$R" cdwarf 1 "$WORK/g.full" xz
+cp "$WORK/g.full" "$WORK/g.padded" && pad "$WORK/g.padded"
+make_deb "$R" cdwarf 1 "$WORK/g.padded" xz
 mkdir -p "$WORK/t/in-1/bin" && cp "$WORK/bin/bad" "$WORK/t/in-1/bin/in"
 (cd "$WORK/t" && tar -czf inner.tgz in-1 && tar -cJf "$R/outer-2.tar.xz" inner.tgz)
 head -c $(($(stat -c %s "$R/cgood_1.0-1_amd64.deb") * 2 / 3)) "$R/cgood_1.0-1_amd64.deb" > "$R/ctrunc_1_amd64.deb"
+# a compressed file that holds no archive (a gzipped man page): skipped, and remembered as such
+head -c 100000 /dev/urandom | od -x | gzip > "$R/notes.gz"
 settle() { sleep 1.2; } # archives changed within the last second are not kept
 settle
 
@@ -40,17 +47,20 @@ for f in json text sarif html; do
 	check "$f: so does the first scan" same "$f" cold.$f none.$f
 done
 is "the truncated package is still an error (exit 2)" "$(cat "$WORK/warm.json.rc")" 2
+scan "$C" gz "$R/notes.gz"
+contains "notes.gz, served from the cache, is still counted as skipped" "$WORK/gz.out" "summary: 0 ELF files, 1 not ELF \(skipped\)"
 contains "... served from the cache with its message" "$WORK/warm.json.err" "ctrunc_1_amd64.deb"
-is "one entry per archive" "$(entries "$C")" 6
+is "one entry per archive, and one for the file that is none" "$(entries "$C")" 7
 contains "the setuid member is still checked under strict" "$WORK/warm.json.out" '"setuid":true.*"property":"ibt"'
 is "a member's own DWARF is kept" "$(jq -r 'select(.member == "usr/bin/cdwarf") | .dwarf.units[0].stack_protector' "$WORK/warm.json.out")" strong
 
 # a warm scan maps none of the archives
 strace -f -y -e trace=mmap -o "$WORK/trace" env HARDEN_CACHE_DIR="$C" "$HARDEN" scan "$R" >/dev/null 2>&1
 if [ -s "$WORK/trace" ]; then
-	lacks "strace: a warm scan reads no archive" "$WORK/trace" "$R/"
+	lacks "strace: a warm scan reads no archive (nor inflates notes.gz again)" "$WORK/trace" "$R/"
 	strace -f -y -e trace=mmap -o "$WORK/trace.nc" "$HARDEN" scan --no-cache "$R" >/dev/null 2>&1
 	contains "strace: ... where --no-cache reads them" "$WORK/trace.nc" "cgood_1.0-1_amd64.deb>"
+	contains "strace: ... and notes.gz" "$WORK/trace.nc" "notes.gz>"
 else
 	skip "strace cannot trace here"
 fi
@@ -72,6 +82,18 @@ scan "$C" lim -f json --member-limit 1000 "$R"
 scan "$WORK/none" lim.none --no-cache -f json --member-limit 1000 "$R"
 check "--member-limit: not served an entry read with another limit" same "limit" lim lim.none
 contains "... the limit is applied" "$WORK/lim.out" "over the 1000-byte limit"
+
+# a small package (under 16 KiB) is read again every time, and right
+S=$WORK/small
+mkdir -p "$S"
+printf 'int main(void) { return 0; }\n' > "$WORK/s.c" && gcc -O2 "$WORK/s.c" -o "$WORK/s"
+make_deb "$S" csmall 1 "$WORK/s" xz
+settle
+kept=$(entries "$C")
+scan "$C" small -f json "$S"
+scan "$WORK/none" small.none --no-cache -f json "$S"
+check "small package: reported right" same "small" small small.none
+is "small package: not kept" "$(entries "$C")" "$kept"
 
 # a package rebuilt at the same path
 make_deb "$R" cgood 1.0-1 "$WORK/bin/bad" xz
@@ -100,6 +122,7 @@ check "damaged entries: the report is right" same "damaged" damaged damaged.none
 
 # a separate debug file appears for a member: its DWARF is read, not the old entry
 objcopy --strip-debug "$WORK/g.full" "$WORK/g"
+pad "$WORK/g"
 make_deb "$R" cdbg 1 "$WORK/g" xz
 settle
 D=$WORK/dbgroot
