@@ -49,6 +49,12 @@ struct cu_flags {
 enum elf_lang { LANG_NATIVE, LANG_GO, LANG_RUST };
 const char *elf_lang_name(enum elf_lang l);  /* "go", "rust"; NULL for LANG_NATIVE */
 
+/*
+ * A new field here must also go into the package cache's entry (pkg/cache.c,
+ * put_facts() and get_facts(), and a new PKG_CACHE_FORMAT): a re-scan served
+ * from the cache would otherwise lose it. tests/pkg/cache.sh compares cached
+ * and fresh reports, which catches a field that changes a verdict.
+ */
 struct elf_facts {
 	/* identity */
 	int elf_class;          /* 32 or 64 */

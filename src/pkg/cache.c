@@ -12,9 +12,10 @@
  * what is read (DWARF or not, the member size limit, nesting depth).
  *
  * Not kept: an archive under PKG_CACHE_MIN_SIZE, one changed less than a
- * second before the scan or while it was read, and one with a member whose
+ * second before the scan or while it was read, one with a member whose
  * DWARF came from a separate debug file on this machine (that file can
- * change without the archive changing).
+ * change without the archive changing), and any read while libarchive or
+ * libdw could not be loaded.
  * A kept entry is not served either when a separate debug file has since
  * appeared for one of its members' build-ids.
  *
@@ -332,6 +333,17 @@ enum pkg_cache_hit pkg_cache_load(const char *path, const struct stat *st, const
 	return PKG_CACHE_ARCHIVE;
 }
 
+/*
+ * A missing libarchive (or libdw, when DWARF is read) turns the archive (or
+ * its members) into error records: true of this machine today, not of the
+ * archive. Both loads are remembered by dl/, so asking again costs nothing.
+ */
+static bool libraries_present(const struct scan_opts *o)
+{
+	struct herr err;
+	return libarchive_load(&err) && (!o->elf.dwarf || libdw_load(&err));
+}
+
 void pkg_cache_store(const char *path, const struct stat *before, const struct scan_opts *o, bool archive,
 		     const struct scan_batch *out, size_t first, size_t skipped)
 {
@@ -348,6 +360,8 @@ void pkg_cache_store(const char *path, const struct stat *before, const struct s
 	for (size_t i = first; i < out->n; i++)
 		if (has_facts(&out->recs[i]) && out->recs[i].facts.debug_file)
 			return; /* DWARF from a file of this machine: not the archive's alone */
+	if (!libraries_present(o))
+		return; /* its errors say a library is missing, not what the archive holds */
 	char *options = options_of(o);
 	struct buf b = { 0 };
 	encode(options, &k, archive, out, first, skipped, &b);

@@ -65,6 +65,8 @@ else
 	skip "strace cannot trace here"
 fi
 
+scan "$WORK/none" json.none.fresh --no-cache -f json "$R"
+
 # verdicts are checked again: another policy, the same answer as a fresh read
 scan "$C" strict -f json -p strict "$R"
 scan "$WORK/none" strict.none --no-cache -f json -p strict "$R"
@@ -82,6 +84,12 @@ scan "$C" lim -f json --member-limit 1000 "$R"
 scan "$WORK/none" lim.none --no-cache -f json --member-limit 1000 "$R"
 check "--member-limit: not served an entry read with another limit" same "limit" lim lim.none
 contains "... the limit is applied" "$WORK/lim.out" "over the 1000-byte limit"
+
+# read while libarchive is missing: errors of this machine, not kept
+HARDEN_TEST_DL_MISSING=libarchive.so.13 scan "$WORK/c3" nolib -f json "$R"
+contains "libarchive missing: the archives are errors" "$WORK/nolib.out" "libarchive.so.13 is needed"
+scan "$WORK/c3" withlib -f json "$R"
+check "libarchive back: the archives are read, not the errors served" same "withlib" withlib json.none.fresh
 
 # a small package (under 16 KiB) is read again every time, and right
 S=$WORK/small
