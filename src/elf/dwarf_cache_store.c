@@ -26,6 +26,12 @@
  * a miss (a damaged entry fails its checksum; a damaged database is
  * replaced by a new one when it is next opened).
  *
+ * Each row carries the day it was last used (written with the next flush,
+ * at most once a day per row); rows unused for KEEP_DAYS are deleted when a
+ * scan ends, so a build machine's cache does not grow with every package
+ * version it ever saw. A table of another layout is replaced like a damaged
+ * database.
+ *
  * Every failure here (no HOME, no libsqlite3, a read-only directory, a full
  * disk, a damaged entry, a database locked longer than BUSY_MS) is a miss or
  * a skipped write, never an error: the cache only saves time.
@@ -43,6 +49,8 @@
 /* Larger entries are not ours: libc's, the largest on a Debian system, is ~70 KiB. */
 enum { MAX_ENTRY = 16 << 20 };
 enum { FLUSH_ENTRIES = 4096, FLUSH_BYTES = 4 << 20, FLUSH_SECONDS = 2, BUSY_MS = 5000 };
+/* Entries not used for this many days are removed when a scan ends. */
+enum { KEEP_DAYS = 30 };
 
 #define DB_NAME "cache.sqlite"
 
@@ -59,7 +67,10 @@ struct dwarf_cache {
 	bool tried;             /* opening was attempted: db is the outcome */
 	const struct libsqlite3 *sq;
 	sqlite3 *db;            /* NULL: no cache this run, every load a miss */
-	sqlite3_stmt *get, *put;
+	sqlite3_stmt *get, *put, *touch;
+	int64_t today;          /* days since 1970: each row says on which day it was last used */
+	uint64_t *touched;      /* names served from the database, last used before today */
+	size_t ntouched, touched_alloc;
 	struct pending *pending;
 	size_t npending, alloc, pending_bytes;
 	time_t first_pending;
@@ -98,6 +109,7 @@ struct dwarf_cache *dwarf_cache_open(const char *dir)
 	struct dwarf_cache *c = xcalloc(1, sizeof(*c));
 	c->dir = xstrdup(dir);
 	c->path = xasprintf("%s/" DB_NAME, dir);
+	c->today = (int64_t)(time(NULL) / 86400);
 	pthread_mutex_init(&c->lock, NULL);
 	return c;
 }
@@ -122,10 +134,11 @@ static void close_db(struct dwarf_cache *c)
 	if (c->db) {
 		c->sq->sqlite3_finalize(c->get);
 		c->sq->sqlite3_finalize(c->put);
+		c->sq->sqlite3_finalize(c->touch);
 		c->sq->sqlite3_close(c->db);
 	}
 	c->db = NULL;
-	c->get = c->put = NULL;
+	c->get = c->put = c->touch = NULL;
 }
 
 /* A damaged database is only a cache: remove it (and its journal) for a new one. */
@@ -151,17 +164,22 @@ static int try_open(struct dwarf_cache *c, int flags)
 		sq->sqlite3_busy_timeout(c->db, BUSY_MS);
 		rc = sq->sqlite3_exec(c->db,
 				      "PRAGMA synchronous=OFF;"
-				      "CREATE TABLE IF NOT EXISTS entry (name INTEGER PRIMARY KEY, data BLOB NOT NULL)",
+				      "CREATE TABLE IF NOT EXISTS entry"
+				      " (name INTEGER PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL)",
 				      NULL, NULL, NULL);
 	}
-	if (rc == SQLITE_OK)
-		rc = sq->sqlite3_prepare_v2(c->db, "SELECT data FROM entry WHERE name = ?1", -1, &c->get, NULL);
-	if (rc == SQLITE_OK)
-		rc = sq->sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO entry (name, data) VALUES (?1, ?2)", -1,
-					    &c->put, NULL);
-	if (rc != SQLITE_OK)
+	int prepared = rc;
+	if (prepared == SQLITE_OK)
+		prepared = sq->sqlite3_prepare_v2(c->db, "SELECT data, used FROM entry WHERE name = ?1", -1, &c->get, NULL);
+	if (prepared == SQLITE_OK)
+		prepared = sq->sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO entry (name, data, used) VALUES (?1, ?2, ?3)",
+						  -1, &c->put, NULL);
+	if (prepared == SQLITE_OK)
+		prepared = sq->sqlite3_prepare_v2(c->db, "UPDATE entry SET used = ?2 WHERE name = ?1", -1, &c->touch, NULL);
+	if (prepared != SQLITE_OK)
 		close_db(c);
-	return rc;
+	/* the table is there but not as ours (an earlier layout): as damaged, replaced */
+	return rc == SQLITE_OK && prepared != SQLITE_OK ? SQLITE_NOTADB : prepared;
 }
 
 /*
@@ -199,25 +217,42 @@ static uint32_t *slot_of(struct dwarf_cache *c, uint64_t name)
 
 static void drop_pending(struct dwarf_cache *c)
 {
+	c->ntouched = 0;
 	for (size_t i = 0; i < c->npending; i++)
 		free(c->pending[i].data);
 	c->npending = c->pending_bytes = 0;
 	memset(c->slots, 0, sizeof(c->slots));
 }
 
-/* Write the queue in one transaction; on any failure none of it (a cache may forget). */
+/* Run a prepared statement on (name, blob or NULL, day); true when it is done. */
+static bool run(const struct libsqlite3 *sq, sqlite3_stmt *st, uint64_t name, const char *data, size_t len,
+		int64_t day)
+{
+	sq->sqlite3_bind_int64(st, 1, (sqlite3_int64)name);
+	if (data) {
+		sq->sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+		sq->sqlite3_bind_int64(st, 3, day);
+	} else {
+		sq->sqlite3_bind_int64(st, 2, day);
+	}
+	bool ok = sq->sqlite3_step(st) == SQLITE_DONE;
+	sq->sqlite3_reset(st);
+	return ok;
+}
+
+/*
+ * Write the queue, and today's date on the entries served since the last
+ * flush, in one transaction; on any failure none of it (a cache may forget).
+ */
 static void flush_locked(struct dwarf_cache *c)
 {
-	if (c->npending && db_ready(c)) {
+	if ((c->npending || c->ntouched) && db_ready(c)) {
 		const struct libsqlite3 *sq = c->sq;
 		bool ok = sq->sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
-		for (size_t i = 0; ok && i < c->npending; i++) {
-			const struct pending *p = &c->pending[i];
-			sq->sqlite3_bind_int64(c->put, 1, (sqlite3_int64)p->name);
-			sq->sqlite3_bind_blob(c->put, 2, p->data, (int)p->len, SQLITE_STATIC);
-			ok = sq->sqlite3_step(c->put) == SQLITE_DONE;
-			sq->sqlite3_reset(c->put);
-		}
+		for (size_t i = 0; ok && i < c->npending; i++)
+			ok = run(sq, c->put, c->pending[i].name, c->pending[i].data, c->pending[i].len, c->today);
+		for (size_t i = 0; ok && i < c->ntouched; i++)
+			ok = run(sq, c->touch, c->touched[i], NULL, 0, c->today);
 		if (!ok || sq->sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			sq->sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	}
@@ -230,13 +265,30 @@ void dwarf_cache_close(struct dwarf_cache *c)
 		return;
 	pthread_mutex_lock(&c->lock);
 	flush_locked(c);
+	if (c->db) {
+		/* what no scan has used for KEEP_DAYS: packages and debug files long gone */
+		char *sql = xasprintf("DELETE FROM entry WHERE used < %lld", (long long)(c->today - KEEP_DAYS));
+		c->sq->sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+		free(sql);
+	}
 	close_db(c);
 	pthread_mutex_unlock(&c->lock);
 	pthread_mutex_destroy(&c->lock);
 	free(c->pending);
+	free(c->touched);
 	free(c->dir);
 	free(c->path);
 	free(c);
+}
+
+/* Note that an entry was used today: written with the queue, at most once a day. */
+static void remember_use(struct dwarf_cache *c, uint64_t name)
+{
+	if (c->ntouched == c->touched_alloc) {
+		c->touched_alloc = c->touched_alloc ? 2 * c->touched_alloc : 64;
+		c->touched = xrealloc(c->touched, c->touched_alloc * sizeof(*c->touched));
+	}
+	c->touched[c->ntouched++] = name;
 }
 
 /* A copy of the entry named `name`, from the queue or the database; NULL when there is none. */
@@ -260,6 +312,8 @@ static char *find_entry(struct dwarf_cache *c, uint64_t name, size_t *size)
 			*size = (size_t)n;
 			data = xmemdup(blob, *size);
 		}
+		if (sq->sqlite3_column_int64(c->get, 1) < c->today)
+			remember_use(c, name);
 	}
 	sq->sqlite3_reset(c->get);
 	if (is_damage(rc)) {

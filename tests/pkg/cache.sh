@@ -146,6 +146,30 @@ is "a debug file appeared: its units are read" \
 scan "$C" dbg2 -f json --debug-root "$D" "$R/cdbg_1_amd64.deb"
 check "... and on every later scan" same "dbg" dbg dbg2
 
+# entries carry the day they were last used; what no scan used for 30 days goes
+C9=$WORK/c9
+scan "$C9" fill9 -f json "$R"
+today=$(($(date +%s) / 86400))
+all=$(entries "$C9")
+sqlite3 "$C9/cache.sqlite" "UPDATE entry SET used = $((today - 10))"
+scan "$C9" touch9 -f json "$R/cpk-1.5.tgz"
+is "used 10 days ago: kept" "$(entries "$C9")" "$all"
+is "the entry served today says so" "$(sqlite3 "$C9/cache.sqlite" "SELECT count(*) FROM entry WHERE used = $today")" 1
+sqlite3 "$C9/cache.sqlite" "UPDATE entry SET used = $((today - 31)) WHERE used < $today"
+scan "$C9" evict9 -f json "$R/cpk-1.5.tgz"
+is "unused for 31 days: removed when a scan ends" "$(entries "$C9")" 1
+scan "$WORK/none" evict9.none --no-cache -f json "$R/cpk-1.5.tgz"
+check "... and the scan itself is right" same "evict" evict9 evict9.none
+
+# a database of another layout (an older harden's) is replaced, not misread
+C8=$WORK/c8
+mkdir -p "$C8"
+sqlite3 "$C8/cache.sqlite" "CREATE TABLE entry (name INTEGER PRIMARY KEY, data BLOB NOT NULL)"
+scan "$C8" layout -f json "$R"
+scan "$WORK/none" layout.none --no-cache -f json "$R"
+check "other layout: the report is right" same "layout" layout layout.none
+is "other layout: replaced, with today's entries" "$(sqlite3 "$C8/cache.sqlite" "SELECT count(*) FROM entry WHERE used = $today")" "$all"
+
 # real packages, when the apt cache has some
 debs=$(ls /var/cache/apt/archives/*.deb 2>/dev/null | head -40)
 if [ -n "$debs" ]; then
