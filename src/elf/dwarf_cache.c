@@ -224,16 +224,24 @@ bool dwarf_cache_get_units(struct codec_cursor *c, struct elf_facts *f)
 	return true;
 }
 
+bool dwarf_cache_checked_body(const void *data, size_t size, struct codec_cursor *body)
+{
+	const unsigned char *bytes = data;
+	if (size < 8)
+		return false;
+	struct codec_cursor tail = { bytes + size - 8, 8, false };
+	if (codec_get_u64(&tail) != dwarf_cache_hash(bytes, size - 8, DWARF_CACHE_HASH_SEED))
+		return false;
+	*body = (struct codec_cursor){ bytes, size - 8, false };
+	return true;
+}
+
 int dwarf_cache_decode(const void *data, size_t size, const struct dwarf_cache_key *want,
 		       struct elf_facts *f)
 {
-	const unsigned char *bytes = data;
-	if (size < sizeof(magic) + 8)
+	struct codec_cursor c;
+	if (!dwarf_cache_checked_body(data, size, &c))
 		return -1;
-	struct codec_cursor tail = { bytes + size - 8, 8, false };
-	if (codec_get_u64(&tail) != dwarf_cache_hash(bytes, size - 8, DWARF_CACHE_HASH_SEED))
-		return -1;
-	struct codec_cursor c = { bytes, size - 8, false };
 	struct elf_facts got = { 0 };
 	if (!check_header(&c, want) || !dwarf_cache_get_units(&c, &got))
 		return -1;

@@ -69,6 +69,9 @@ int dwarf_cache_decode(const void *data, size_t size, const struct dwarf_cache_k
 void dwarf_cache_put_units(struct buf *out, const struct elf_facts *f);
 bool dwarf_cache_get_units(struct codec_cursor *c, struct elf_facts *f);
 
+/* An entry's bytes before its checksum, when the checksum (its last 8 bytes) is right. */
+bool dwarf_cache_checked_body(const void *data, size_t size, struct codec_cursor *body);
+
 /* The key part of an entry; get() reads one, and with `want` is true only for that very key. */
 void dwarf_cache_put_key(struct buf *b, const struct dwarf_cache_key *k);
 bool dwarf_cache_get_key(struct codec_cursor *c, const struct dwarf_cache_key *want);

@@ -248,13 +248,9 @@ static bool get_header(struct codec_cursor *c, const char *options, const struct
 int pkg_cache_decode(const void *data, size_t size, const char *options, const struct dwarf_cache_key *k,
 		     const char *path, struct scan_batch *out)
 {
-	const unsigned char *bytes = data;
-	if (size < sizeof(magic) + 8)
+	struct codec_cursor c;
+	if (!dwarf_cache_checked_body(data, size, &c))
 		return -1;
-	struct codec_cursor tail = { bytes + size - 8, 8, false };
-	if (codec_get_u64(&tail) != dwarf_cache_hash(bytes, size - 8, DWARF_CACHE_HASH_SEED))
-		return -1;
-	struct codec_cursor c = { bytes, size - 8, false };
 	struct scan_batch got = { 0 };
 	bool ok = get_header(&c, options, k);
 	unsigned archive = codec_get_u8(&c);
