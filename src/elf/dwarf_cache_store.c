@@ -178,8 +178,8 @@ static int try_open(struct dwarf_cache *c, int flags)
 		prepared = sq->sqlite3_prepare_v2(c->db, "UPDATE entry SET used = ?2 WHERE name = ?1", -1, &c->touch, NULL);
 	if (prepared != SQLITE_OK)
 		close_db(c);
-	/* the table is there but not as ours (an earlier layout): as damaged, replaced */
-	return rc == SQLITE_OK && prepared != SQLITE_OK ? SQLITE_NOTADB : prepared;
+	/* the table is there but not as ours (an earlier layout, "no such column"): as damaged, replaced */
+	return rc == SQLITE_OK && prepared == SQLITE_ERROR ? SQLITE_NOTADB : prepared;
 }
 
 /*
