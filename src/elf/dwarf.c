@@ -236,8 +236,7 @@ static void cache_store(const struct elf_read_opts *o, int fd, const struct dwar
 			const struct elf_facts *f)
 {
 	struct dwarf_cache_key now;
-	if (cache_key(o, fd, &now) && now.dev == k->dev && now.ino == k->ino && now.size == k->size &&
-	    now.mtime_ns == k->mtime_ns && now.ctime_ns == k->ctime_ns)
+	if (cache_key(o, fd, &now) && dwarf_cache_key_same_stat(&now, k))
 		dwarf_cache_store(o->cache, k, f);
 }
 

@@ -47,6 +47,12 @@ void dwarf_cache_key_stat(struct dwarf_cache_key *k, const struct stat *st)
 	k->ctime_ns = (uint64_t)st->st_ctim.tv_sec * 1000000000u + (uint64_t)st->st_ctim.tv_nsec;
 }
 
+bool dwarf_cache_key_same_stat(const struct dwarf_cache_key *a, const struct dwarf_cache_key *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_ns == b->mtime_ns &&
+	       a->ctime_ns == b->ctime_ns;
+}
+
 /* --- writing */
 
 /*

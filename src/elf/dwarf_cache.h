@@ -45,8 +45,9 @@ struct dwarf_cache_key {
 	const char *build_id;       /* hex, "" when none */
 };
 
-/* Fill the stat part of a key. */
+/* Fill the stat part of a key; same_stat(): do two keys' stat parts match (the file did not change)? */
 void dwarf_cache_key_stat(struct dwarf_cache_key *k, const struct stat *st);
+bool dwarf_cache_key_same_stat(const struct dwarf_cache_key *a, const struct dwarf_cache_key *b);
 
 /*
  * The entry codec. encode() appends an entry for f's units to out.

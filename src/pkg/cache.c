@@ -343,16 +343,14 @@ static bool libraries_present(const struct scan_opts *o)
 void pkg_cache_store(const char *path, const struct stat *before, const struct scan_opts *o, bool archive,
 		     const struct scan_batch *out, size_t first, size_t skipped)
 {
-	struct stat now;
-	if (!o->elf.cache || before->st_size < PKG_CACHE_MIN_SIZE || stat(path, &now) != 0 || now.st_dev != before->st_dev || now.st_ino != before->st_ino ||
-	    now.st_size != before->st_size || now.st_mtim.tv_sec != before->st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != before->st_mtim.tv_nsec || now.st_ctim.tv_sec != before->st_ctim.tv_sec ||
-	    now.st_ctim.tv_nsec != before->st_ctim.tv_nsec)
-		return; /* changed while it was read */
-	struct dwarf_cache_key k;
-	key_of(path, before, &k);
-	if (!dwarf_cache_key_settled(&k))
+	struct stat st;
+	struct dwarf_cache_key k, now;
+	if (!o->elf.cache || before->st_size < PKG_CACHE_MIN_SIZE || stat(path, &st) != 0)
 		return;
+	key_of(path, before, &k);
+	key_of(path, &st, &now);
+	if (!dwarf_cache_key_same_stat(&k, &now) || !dwarf_cache_key_settled(&k))
+		return; /* changed while it was read, or may change unseen */
 	for (size_t i = first; i < out->n; i++)
 		if (has_facts(&out->recs[i]) && out->recs[i].facts.debug_file)
 			return; /* DWARF from a file of this machine: not the archive's alone */
