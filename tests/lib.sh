@@ -7,6 +7,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/harden-test.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 # harden scan's DWARF cache goes to scratch space, never the tester's ~/.cache
 export HARDEN_CACHE_DIR="$WORK/cache"
+# cache_entries DIR: rows in the scan cache database under DIR (0 when there is none)
+cache_entries() { if [ -f "$1/cache.sqlite" ]; then sqlite3 "$1/cache.sqlite" 'SELECT count(*) FROM entry'; else echo 0; fi; }
+# files changed within the last second are not cached (racy timestamps): age them
+settle() { sleep 1.2; }
 
 ok()    { T=$((T + 1)); echo "ok $T - $*"; }
 notok() { T=$((T + 1)); FAILED=$((FAILED + 1)); echo "not ok $T - $*"; }

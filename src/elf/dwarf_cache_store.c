@@ -215,7 +215,8 @@ static uint32_t *slot_of(struct dwarf_cache *c, uint64_t name)
 	return &c->slots[i];
 }
 
-static void drop_pending(struct dwarf_cache *c)
+/* Forget the queue: the entries to write and the uses to note. */
+static void clear_queue(struct dwarf_cache *c)
 {
 	c->ntouched = 0;
 	for (size_t i = 0; i < c->npending; i++)
@@ -256,7 +257,7 @@ static void flush_locked(struct dwarf_cache *c)
 		if (!ok || sq->sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			sq->sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	drop_pending(c);
+	clear_queue(c);
 }
 
 void dwarf_cache_close(struct dwarf_cache *c)

@@ -185,14 +185,18 @@ static bool get_names(struct codec_cursor *c, struct strvec *v)
 	return true;
 }
 
-/* The format names pkg/ gives, so that the batch can point at a constant as it does. */
-static const char *known_format(struct codec_span s)
+/*
+ * One of the format names pkg/ gives ("" for none: NULL), so that the batch
+ * points at a constant as a walk's does; false for any other string.
+ */
+static bool known_format(struct codec_span s, const char **format)
 {
-	static const char *const formats[] = { "", "deb", "rpm", "pkgsrc", "apk", "tar", "zip" };
+	static const char *const formats[] = { "deb", "rpm", "pkgsrc", "apk", "tar", "zip" };
+	*format = NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (codec_span_is(s, formats[i]))
-			return *formats[i] ? formats[i] : NULL;
-	return "?";
+			*format = formats[i];
+	return *format || s.n == 0;
 }
 
 static bool get_facts(struct codec_cursor *c, struct elf_facts *f)
@@ -256,11 +260,10 @@ int pkg_cache_decode(const void *data, size_t size, const char *options, const s
 	unsigned archive = codec_get_u8(&c);
 	ok = ok && archive <= 1 && get_opt(&c, &got.package) && get_opt(&c, &got.version) &&
 	     get_opt(&c, &got.arch) && get_opt(&c, &got.origin);
-	struct codec_span format = codec_get_str(&c);
-	got.pkg_format = ok ? known_format(format) : NULL;
+	ok = ok && known_format(codec_get_str(&c), &got.pkg_format);
 	got.skipped = (size_t)codec_get_u64(&c);
 	uint32_t n = codec_get_u32(&c);
-	ok = ok && !c.bad && (!got.pkg_format || strcmp(got.pkg_format, "?")) && n <= c.left / 4 &&
+	ok = ok && !c.bad && n <= c.left / 4 &&
 	     (archive || (n == 0 && !got.package && !got.version && !got.arch && !got.origin && !got.pkg_format &&
 			  !got.skipped));
 	for (uint32_t i = 0; ok && i < n; i++) {

@@ -30,11 +30,9 @@ mkdir -p "$WORK/t/in-1/bin" && cp "$WORK/bin/bad" "$WORK/t/in-1/bin/in"
 head -c $(($(stat -c %s "$R/cgood_1.0-1_amd64.deb") * 2 / 3)) "$R/cgood_1.0-1_amd64.deb" > "$R/ctrunc_1_amd64.deb"
 # a compressed file that holds no archive (a gzipped man page): skipped, and remembered as such
 head -c 100000 /dev/urandom | od -x | gzip > "$R/notes.gz"
-settle() { sleep 1.2; } # archives changed within the last second are not kept
 settle
 
 C=$WORK/c1
-entries() { if [ -f "$1/cache.sqlite" ]; then sqlite3 "$1/cache.sqlite" 'SELECT count(*) FROM entry'; else echo 0; fi; }
 # scan CACHE NAME ARGS...: exit status, stdout in NAME.out, stderr in NAME.err
 scan() { c=$1 n=$2; shift 2; HARDEN_CACHE_DIR=$c "$HARDEN" scan "$@" >"$WORK/$n.out" 2>"$WORK/$n.err"; echo $? >"$WORK/$n.rc"; }
 same() { cmp -s "$WORK/$2.out" "$WORK/$3.out" && cmp -s "$WORK/$2.err" "$WORK/$3.err" && cmp -s "$WORK/$2.rc" "$WORK/$3.rc"; }
@@ -50,7 +48,7 @@ is "the truncated package is still an error (exit 2)" "$(cat "$WORK/warm.json.rc
 scan "$C" gz "$R/notes.gz"
 contains "notes.gz, served from the cache, is still counted as skipped" "$WORK/gz.out" "summary: 0 ELF files, 1 not ELF \(skipped\)"
 contains "... served from the cache with its message" "$WORK/warm.json.err" "ctrunc_1_amd64.deb"
-is "one entry per archive, and one for the file that is none" "$(entries "$C")" 7
+is "one entry per archive, and one for the file that is none" "$(cache_entries "$C")" 7
 contains "the setuid member is still checked under strict" "$WORK/warm.json.out" '"setuid":true.*"property":"ibt"'
 is "a member's own DWARF is kept" "$(jq -r 'select(.member == "usr/bin/cdwarf") | .dwarf.units[0].stack_protector' "$WORK/warm.json.out")" strong
 
@@ -97,11 +95,11 @@ mkdir -p "$S"
 printf 'int main(void) { return 0; }\n' > "$WORK/s.c" && gcc -O2 "$WORK/s.c" -o "$WORK/s"
 make_deb "$S" csmall 1 "$WORK/s" xz
 settle
-kept=$(entries "$C")
+kept=$(cache_entries "$C")
 scan "$C" small -f json "$S"
 scan "$WORK/none" small.none --no-cache -f json "$S"
 check "small package: reported right" same "small" small small.none
-is "small package: not kept" "$(entries "$C")" "$kept"
+is "small package: not kept" "$(cache_entries "$C")" "$kept"
 
 # a package rebuilt at the same path
 make_deb "$R" cgood 1.0-1 "$WORK/bin/bad" xz
@@ -150,14 +148,14 @@ check "... and on every later scan" same "dbg" dbg dbg2
 C9=$WORK/c9
 scan "$C9" fill9 -f json "$R"
 today=$(($(date +%s) / 86400))
-all=$(entries "$C9")
+all=$(cache_entries "$C9")
 sqlite3 "$C9/cache.sqlite" "UPDATE entry SET used = $((today - 10))"
 scan "$C9" touch9 -f json "$R/cpk-1.5.tgz"
-is "used 10 days ago: kept" "$(entries "$C9")" "$all"
+is "used 10 days ago: kept" "$(cache_entries "$C9")" "$all"
 is "the entry served today says so" "$(sqlite3 "$C9/cache.sqlite" "SELECT count(*) FROM entry WHERE used = $today")" 1
 sqlite3 "$C9/cache.sqlite" "UPDATE entry SET used = $((today - 31)) WHERE used < $today"
 scan "$C9" evict9 -f json "$R/cpk-1.5.tgz"
-is "unused for 31 days: removed when a scan ends" "$(entries "$C9")" 1
+is "unused for 31 days: removed when a scan ends" "$(cache_entries "$C9")" 1
 scan "$WORK/none" evict9.none --no-cache -f json "$R/cpk-1.5.tgz"
 check "... and the scan itself is right" same "evict" evict9 evict9.none
 

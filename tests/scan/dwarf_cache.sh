@@ -28,13 +28,10 @@ cc_ok() { gcc "$@" 2>"$WORK/cc.err" || { notok "gcc $*"; sed 's/^/# /' "$WORK/cc
 scan() { c=$1 f=$2; shift 2; HARDEN_CACHE_DIR=$c "$HARDEN" scan --format json "$@" "$f" 2>"$WORK/scan.err"; }
 command -v sqlite3 >/dev/null || { skip "sqlite3 (the command) is not installed"; done_testing; exit 0; }
 db() { sqlite3 "$1/cache.sqlite" "$2"; }
-entries() { if [ -f "$1/cache.sqlite" ]; then db "$1" 'SELECT count(*) FROM entry'; else echo 0; fi; }
 # the database file's modification time and size: a warm run does not write it
 stamp() { stat -c '%y %s' "$1/cache.sqlite"; }
 # the entries' bytes
 content() { db "$1" 'SELECT name, hex(data) FROM entry ORDER BY name' | md5sum; }
-# files changed within the last second are not cached (racy timestamps): age them
-settle() { sleep 1.2; }
 
 cc_ok -g -O2 -fstack-protector-strong prog.c -o prog
 settle
@@ -44,7 +41,7 @@ C1=$WORK/c1
 scan "$C1" prog > run1.json
 scan "$C1" prog > run2.json
 scan "$C1" prog --no-cache > truth.json
-is "in-file: one entry written" "$(entries "$C1")" 1
+is "in-file: one entry written" "$(cache_entries "$C1")" 1
 check "in-file: second run gives the same JSON" cmp -s run1.json run2.json
 check "in-file: the same JSON as without the cache" cmp -s run1.json truth.json
 is "in-file: units read" "$(jq -r '.dwarf.units[0].optimization' run2.json)" 2
@@ -61,7 +58,7 @@ is "rebuilt: the new -O level is reported" "$(jq -r '.dwarf.units[0].optimizatio
 is "rebuilt: the new stack protector is reported" "$(jq -r '.dwarf.units[0].stack_protector' changed.json)" none
 scan "$C1" prog --no-cache > changed.truth
 check "rebuilt: the same JSON as without the cache" cmp -s changed.json changed.truth
-is "rebuilt: still one entry (rewritten in place)" "$(entries "$C1")" 1
+is "rebuilt: still one entry (rewritten in place)" "$(cache_entries "$C1")" 1
 scan "$C1" prog > changed2.json
 check "rebuilt: the rewritten entry serves the new result" cmp -s changed.json changed2.json
 
@@ -70,7 +67,7 @@ cc_ok -g -O1 prog.c -o fresh
 C2=$WORK/c2
 touch fresh # its change time is now, whatever the load made gcc take
 scan "$C2" fresh > fresh.json
-is "racy: a just-written file is not cached" "$(entries "$C2")" 0
+is "racy: a just-written file is not cached" "$(cache_entries "$C2")" 0
 is "racy: and still reported right" "$(jq -r '.dwarf.units[0].optimization' fresh.json)" 1
 
 # --- damaged entries: truncated, scribbled, emptied: ignored and rewritten
@@ -98,14 +95,14 @@ head -c 20000 /dev/urandom > "$C1/cache.sqlite"
 scan "$C1" prog > got.json
 check "damaged database: the result is still right" cmp -s got.json want.json
 check "damaged database: no error" test ! -s "$WORK/scan.err"
-is "damaged database: replaced, with the entry" "$(entries "$C1")" 1
+is "damaged database: replaced, with the entry" "$(cache_entries "$C1")" 1
 # torn pages behind a sound header (synchronous=OFF and a power cut): the same
 dd if=/dev/urandom of="$C1/cache.sqlite" bs=4096 seek=1 count=1 conv=notrunc 2>/dev/null
 check "torn database: damaged" sh -c "! sqlite3 '$C1/cache.sqlite' 'SELECT count(*), sum(length(data)) FROM entry' 2>/dev/null"
 scan "$C1" prog > got.json
 check "torn database: the result is still right" cmp -s got.json want.json
 check "torn database: no error" test ! -s "$WORK/scan.err"
-is "torn database: replaced, with the entry" "$(entries "$C1")" 1
+is "torn database: replaced, with the entry" "$(cache_entries "$C1")" 1
 
 # --- separate debug info found by build-id under --debug-root
 cc_ok -g -O2 -fstack-protector-strong small.c -o sep.full
@@ -122,7 +119,7 @@ scan "$C3" sep --debug-root "$WORK/dbg" > sep1.json
 scan "$C3" sep --debug-root "$WORK/dbg" > sep2.json
 is "separate: the debug file is found" "$(jq -r '.dwarf.debug_file' sep1.json)" "$WORK/$dbgfile"
 is "separate: its units are read" "$(jq -r '.dwarf.units[0].stack_protector' sep1.json)" strong
-is "separate: one entry written" "$(entries "$C3")" 1
+is "separate: one entry written" "$(cache_entries "$C3")" 1
 check "separate: second run gives the same JSON" cmp -s sep1.json sep2.json
 st=$(stamp "$C3")
 scan "$C3" sep --debug-root "$WORK/dbg" > sep3.json
@@ -172,9 +169,9 @@ fi
 
 # --- where: HARDEN_CACHE_DIR, else XDG_CACHE_HOME/harden, else HOME/.cache/harden
 env -u HARDEN_CACHE_DIR XDG_CACHE_HOME="$WORK/xdg" "$HARDEN" scan prog >/dev/null 2>&1
-is "XDG_CACHE_HOME/harden is used" "$(entries "$WORK/xdg/harden")" 1
+is "XDG_CACHE_HOME/harden is used" "$(cache_entries "$WORK/xdg/harden")" 1
 env -u HARDEN_CACHE_DIR -u XDG_CACHE_HOME HOME="$WORK/home" "$HARDEN" scan prog >/dev/null 2>&1
-is "HOME/.cache/harden is used" "$(entries "$WORK/home/.cache/harden")" 1
+is "HOME/.cache/harden is used" "$(cache_entries "$WORK/home/.cache/harden")" 1
 
 # --- several processes with several workers on one fresh cache: all agree
 for i in 1 2 3 4 5 6; do cp prog "p$i"; cp sep "s$i"; done
@@ -188,7 +185,7 @@ wait
 same=0
 for i in 1 2 3 4; do cmp -s "many.$i" many.want && same=$((same + 1)); done
 is "concurrent: four processes give the right result" "$same" 4
-is "concurrent: one entry per file" "$(entries "$C5")" 7
+is "concurrent: one entry per file" "$(cache_entries "$C5")" 7
 is "concurrent: nothing left beside the database" "$(ls -A "$C5")" cache.sqlite
 HARDEN_CACHE_DIR=$C5 "$HARDEN" scan --format json --debug-root "$WORK/dbg" p? s? > many.warm 2>/dev/null
 check "concurrent: the warm result is right" cmp -s many.warm many.want
